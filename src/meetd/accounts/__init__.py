@@ -1,0 +1,1 @@
+"""Accounts and the API tokens that act for them."""

@@ -1,0 +1,1 @@
+"""The HTTP surface: dependencies, envelopes, error rendering and the route tree."""

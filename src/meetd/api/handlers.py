@@ -1,0 +1,76 @@
+"""Renders every error, ours and the framework's, as the one error body of contract A3."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from meetd.api.envelope import ErrorBody, ErrorDetail
+from meetd.errors import ApiError, Conflict
+from meetd.schemas import describe_error
+
+log = logging.getLogger("meetd.api")
+
+NO_ROUTE_CODE = 7003
+METHOD_NOT_ALLOWED_CODE = 7001
+_MAX_LISTED_ERRORS = 10
+TOO_LARGE_MESSAGE = "Request body is larger than the 1 MiB limit"
+
+
+def error_response(
+    status: int, code: int, messages: Sequence[str], headers: Mapping[str, str] | None = None
+) -> JSONResponse:
+    details = [ErrorDetail(code=code, message=m) for m in messages]
+    body = ErrorBody(error=ErrorDetail(code=code, message="; ".join(messages)), errors=details)
+    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
+
+
+async def _api_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiError)
+    # The SDKs retry a 409; retrying a conflict cannot succeed (contract A3).
+    headers = {"x-should-retry": "false"} if isinstance(exc, Conflict) else None
+    return error_response(exc.status, exc.code, [exc.message], headers)
+
+
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    messages = []
+    for error in exc.errors()[:_MAX_LISTED_ERRORS]:
+        where, *path = error["loc"]
+        if error["type"] == "json_invalid":
+            reason = error.get("ctx", {}).get("error", "decode error")
+            messages.append(f"body: is not valid JSON ({reason})")
+        else:
+            field, rule = describe_error(error, path)
+            messages.append(f"{field or where}: {rule}")
+    return error_response(400, 400, list(dict.fromkeys(messages)))
+
+
+async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        return error_response(404, NO_ROUTE_CODE, ["No route for the URI"])
+    if exc.status_code == 405:
+        return error_response(
+            405, METHOD_NOT_ALLOWED_CODE, ["Method not allowed for this route"], exc.headers
+        )
+    if exc.status_code == 413:
+        return error_response(413, 413, [TOO_LARGE_MESSAGE])
+    return error_response(exc.status_code, exc.status_code, [str(exc.detail)], exc.headers)
+
+
+async def _unexpected_error(_request: Request, exc: Exception) -> JSONResponse:
+    log.error("unhandled error", exc_info=exc)
+    return error_response(500, 500, ["Internal server error"])
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected_error)

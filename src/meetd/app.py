@@ -1,0 +1,47 @@
+"""The ASGI application: routes, error handlers and the deployment it serves."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from meetd import __version__
+from meetd.api import handlers
+from meetd.api.limits import BodyLimit
+from meetd.api.router import build_api_router
+from meetd.config import MAX_BODY_BYTES, Settings
+from meetd.deployment import open_deployment
+
+SDK_PREFIX = "/client/v4"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        deployment = open_deployment(settings)
+        app.state.deployment = deployment
+        try:
+            yield
+        finally:
+            deployment.database.dispose()
+
+    app = FastAPI(
+        title="meetd",
+        version=__version__,
+        summary="A self-hosted control plane that speaks the RealtimeKit meetings API",
+        lifespan=lifespan,
+        # Validation failures would be recorded with the values sent, credentials included.
+        telemetry={"logs": False},
+        redoc_url=None,
+    )
+    handlers.install(app)
+    app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
+    api = build_api_router()
+    # The SDKs append their paths to a base URL ending in /client/v4 (contract A1).
+    app.include_router(api, prefix=SDK_PREFIX)
+    app.include_router(api, include_in_schema=False)
+    return app

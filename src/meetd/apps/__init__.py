@@ -1,0 +1,1 @@
+"""Apps: the workspaces that hold meetings and presets."""

@@ -1,0 +1,29 @@
+"""What the apps API accepts and returns."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+from meetd.schemas import Schema, Timestamp
+
+AppName = Annotated[str, StringConstraints(min_length=1, max_length=255)]
+SortOrder = Literal["ASC", "DESC"]
+
+
+class AppCreate(Schema):
+    name: AppName
+
+
+class AppRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    name: str
+    created_at: Timestamp
+
+
+class AppCreated(BaseModel):
+    app: AppRead

@@ -1,0 +1,68 @@
+"""Apps: create, find, list, and the default app behind the legacy paths."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from meetd.db.tables import Account, App
+from meetd.errors import NotFound
+
+DEFAULT_APP_NAME = "default"
+
+
+def create_app(session: Session, *, account_id: str, name: str) -> App:
+    app = App(account_id=account_id, name=name)
+    session.add(app)
+    session.flush()
+    return app
+
+
+def get_app(session: Session, *, account_id: str, app_id: str) -> App:
+    """The app, if it belongs to the account; an app of another account is not found."""
+    try:
+        key = uuid.UUID(app_id)
+    except ValueError:
+        raise NotFound("app_id: no app with this id") from None
+    app = session.get(App, key)
+    if app is None or app.account_id != account_id:
+        raise NotFound(f"No app with id {key}")
+    return app
+
+
+def list_apps(
+    session: Session,
+    *,
+    account_id: str,
+    search: str | None,
+    newest_first: bool,
+    offset: int,
+    limit: int,
+) -> tuple[list[App], int]:
+    query = select(App).where(App.account_id == account_id)
+    if search:
+        query = query.where(App.name.icontains(search, autoescape=True))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    order = (App.created_at.desc(), App.id.desc()) if newest_first else (App.created_at, App.id)
+    apps = session.scalars(query.order_by(*order).offset(offset).limit(limit)).all()
+    return list(apps), total
+
+
+def _oldest_app(session: Session, account_id: str) -> App | None:
+    query = select(App).where(App.account_id == account_id).order_by(App.created_at, App.id)
+    return session.scalars(query.limit(1)).first()
+
+
+def get_default_app(session: Session, *, account_id: str) -> App:
+    """The account's oldest app, created as `default` when it has none (contract A4)."""
+    app = _oldest_app(session, account_id)
+    if app is not None:
+        return app
+    # Concurrent first uses queue on the account's row (on SQLite, on the write lock the
+    # session holds), and all but the first then find the app the first one made.
+    session.execute(select(Account.id).where(Account.id == account_id).with_for_update())
+    return _oldest_app(session, account_id) or create_app(
+        session, account_id=account_id, name=DEFAULT_APP_NAME
+    )

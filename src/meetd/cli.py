@@ -1,0 +1,115 @@
+"""The `meetd` command: serve the API, and manage API tokens. Calls services, never HTTP."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+import uvicorn
+
+from meetd import __version__
+from meetd.accounts import service as accounts
+from meetd.app import SDK_PREFIX, create_app
+from meetd.config import DEFAULT_DATABASE_URL, ConfigError, Settings
+from meetd.deployment import open_deployment
+from meetd.errors import ApiError
+
+DATABASE_HELP = f"database URL (env MEETD_DATABASE_URL; default {DEFAULT_DATABASE_URL})"
+
+
+def serve(args: argparse.Namespace) -> int:
+    settings = Settings.from_env(database_url=args.database_url)
+    deployment = open_deployment(settings)
+    with deployment.database.transaction() as session:
+        first = accounts.create_first_account(session)
+    deployment.database.dispose()
+    host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host  # noqa: S104
+    base_url = f"http://{host}:{args.port}{SDK_PREFIX}"
+    if first is not None:
+        print(
+            f"meetd: new database; created account {first.account_id} and an admin API token.\n"
+            "The token is shown this once. Paste this line into the shell of your code:\n\n"
+            f"export CLOUDFLARE_BASE_URL={base_url} CLOUDFLARE_API_TOKEN={first.token} "
+            f"CLOUDFLARE_ACCOUNT_ID={first.account_id}\n",
+            flush=True,
+        )
+    else:
+        print(
+            f"meetd: serving {base_url} (more tokens: meetd token create --account-id ID)",
+            flush=True,
+        )
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        access_log=args.access_log,
+        server_header=False,
+    )
+    return 0
+
+
+def create_token(args: argparse.Namespace) -> int:
+    deployment = open_deployment(Settings.from_env(database_url=args.database_url))
+    with deployment.database.transaction() as session:
+        token = accounts.create_token(session, account_id=args.account_id, scope=args.scope)
+    deployment.database.dispose()
+    print(token)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="meetd",
+        description="A self-hosted control plane that speaks the RealtimeKit meetings API.",
+    )
+    parser.add_argument("--version", action="version", version=f"meetd {__version__}")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    serve_parser = commands.add_parser(
+        "serve",
+        help="run the API server",
+        description="Apply migrations, then serve the API. On a new database, create an "
+        "account and an admin API token and print the line that points the SDKs at meetd.",
+    )
+    serve_parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve_parser.add_argument("--port", type=int, default=8787, help="port to listen on")
+    serve_parser.add_argument("--database-url", help=DATABASE_HELP)
+    serve_parser.add_argument(
+        "--access-log",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="log one line per request (default: on)",
+    )
+    serve_parser.set_defaults(run=serve)
+
+    token_parser = commands.add_parser("token", help="manage API tokens")
+    token_commands = token_parser.add_subparsers(required=True, metavar="COMMAND")
+    create_parser = token_commands.add_parser(
+        "create",
+        help="create an API token",
+        description="Create an API token for an account (created if new) and print only the "
+        "token, for scripts to capture. Migrates a new database first.",
+    )
+    create_parser.add_argument("--account-id", required=True, help="the account it acts for")
+    create_parser.add_argument(
+        "--scope",
+        choices=accounts.SCOPES,
+        default="admin",
+        help="admin: everything; read: GET requests only (default: admin)",
+    )
+    create_parser.add_argument("--database-url", help=DATABASE_HELP)
+    create_parser.set_defaults(run=create_token)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s %(message)s")
+    try:
+        status: int = args.run(args)
+    except (ConfigError, ApiError) as exc:
+        print(f"meetd: error: {exc}", file=sys.stderr)
+        return 2
+    return status

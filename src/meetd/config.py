@@ -1,0 +1,56 @@
+"""Settings, read from the environment and overridden by command-line flags."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_DATABASE_URL = "sqlite:///./meetd.db"
+MAX_BODY_BYTES = 1 << 20
+
+# Plain PostgreSQL URLs name SQLAlchemy's default driver (psycopg2), which meetd does not ship.
+_URL_ALIASES = {"postgres://": "postgresql+psycopg://", "postgresql://": "postgresql+psycopg://"}
+
+
+def normalize_database_url(url: str) -> str:
+    for alias, canonical in _URL_ALIASES.items():
+        if url.startswith(alias):
+            return canonical + url[len(alias) :]
+    return url
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The database file of a SQLite URL, or None for other databases and in-memory SQLite."""
+    if not url.startswith("sqlite"):
+        return None
+    _, _, path = url.partition(":///")
+    path = path.split("?", 1)[0]
+    return Path(path) if path and path != ":memory:" else None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    secret_key: str | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "database_url", normalize_database_url(self.database_url))
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ, **overrides: str | None) -> Settings:
+        values = {
+            "database_url": env.get("MEETD_DATABASE_URL"),
+            "secret_key": env.get("MEETD_SECRET_KEY"),
+        }
+        values.update((k, v) for k, v in overrides.items() if v is not None)
+        return cls(**{k: v for k, v in values.items() if v is not None})
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message tells the operator what to do."""

@@ -1,0 +1,89 @@
+"""Engines and sessions: SQLite set up for a server, PostgreSQL as it comes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+# The pool is as large as the thread pool that runs request handlers, so a handler never
+# waits for a connection that another handler of the same process holds idle.
+POOL_SIZE = 40
+
+
+class Database:
+    """One engine, and a session factory for reads and one for writes."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = _create_engine(url)
+        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        # On SQLite a writing transaction takes the write lock when it begins, not at its
+        # first write: two transactions that read and then write would otherwise both read
+        # the old state, and the second would fail instead of waiting its turn.
+        self._write = sessionmaker(
+            self.engine.execution_options(sqlite_immediate=True), expire_on_commit=False
+        )
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def session(self, *, write: bool) -> Session:
+        return (self._write if write else self._read)()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A writing session that commits when the block ends and rolls back if it raises."""
+        with self.session(write=True) as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _create_engine(url: str) -> Engine:
+    if not url.startswith("sqlite"):
+        return sa.create_engine(url, pool_size=POOL_SIZE, max_overflow=0, pool_pre_ping=True)
+    engine = sa.create_engine(
+        url, pool_size=POOL_SIZE, max_overflow=0, connect_args={"timeout": 30}
+    )
+    event.listen(engine, "connect", _configure_sqlite)
+    event.listen(engine, "begin", _begin_sqlite)
+    return engine
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    # Let the "begin" listener below issue BEGIN, not the sqlite3 module.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    # FULL syncs the WAL at every commit: a write that was answered survives a power cut.
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _begin_sqlite(connection: Connection) -> None:
+    immediate = connection.get_execution_options().get("sqlite_immediate", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+# Any fixed number: the PostgreSQL advisory lock that start-up work of every process takes.
+_DEPLOYMENT_LOCK = 0x6D656574
+
+
+def lock_deployment(bind: Connection | Session) -> None:
+    """Serialise start-up work (migrations, first account, keys) across processes.
+
+    On PostgreSQL a transaction-scoped advisory lock; on SQLite the writing transaction that
+    the caller began already holds the database's one write lock.
+    """
+    dialect = bind.get_bind().dialect if isinstance(bind, Session) else bind.dialect
+    if dialect.name == "postgresql":
+        bind.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _DEPLOYMENT_LOCK})

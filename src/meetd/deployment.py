@@ -1,0 +1,51 @@
+"""What every meetd process opens before it serves: the migrated database and the keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from meetd.config import ConfigError, Settings
+from meetd.crypto import SecretBox, load_secret_key
+from meetd.db.engine import Database, lock_deployment
+from meetd.db.migrate import upgrade
+from meetd.db.tables import Meta
+
+_FINGERPRINT_KEY = "secret_key_fingerprint"
+
+
+@dataclass(frozen=True)
+class Deployment:
+    settings: Settings
+    database: Database
+    storage_box: SecretBox
+
+
+def open_deployment(settings: Settings) -> Deployment:
+    """Migrate the database and load the keys; the same work, however many processes."""
+    secret_key = load_secret_key(settings)
+    database = Database(settings.database_url)
+    try:
+        upgrade(database)
+        storage_box = SecretBox(secret_key, "storage-credentials")
+        with database.transaction() as session:
+            _check_secret_key(session, storage_box.fingerprint)
+    except BaseException:
+        database.dispose()
+        raise
+    return Deployment(settings=settings, database=database, storage_box=storage_box)
+
+
+def _check_secret_key(session: Session, fingerprint: str) -> None:
+    """Refuse to start with a secret key other than the one the database was first used with:
+    its sealed secrets would not open."""
+    lock_deployment(session)
+    stored = session.get(Meta, _FINGERPRINT_KEY)
+    if stored is None:
+        session.add(Meta(key=_FINGERPRINT_KEY, value=fingerprint))
+    elif stored.value != fingerprint:
+        raise ConfigError(
+            "the secret key (MEETD_SECRET_KEY, or the key file beside a SQLite database) is not "
+            "the one this database was first started with; its sealed secrets would not open"
+        )

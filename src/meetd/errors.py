@@ -1,0 +1,56 @@
+"""The errors services raise; each knows the HTTP status and error code it is answered with.
+
+    ApiError
+     ├── Invalid              400  a field breaks a rule (message: "<field>: <rule>")
+     ├── Unauthenticated      401  credentials missing or unknown           code 10000
+     ├── Forbidden            403  the token may not do this                 code 10000
+     ├── NotFound             404  no such app, meeting, participant, preset
+     ├── Conflict             409  sent with `x-should-retry: false`
+     └── UnsupportedMediaType 415  a body that is not JSON
+
+Services raise these and never import the web framework; `meetd.api.handlers` renders
+every one of them, and the framework's own errors, as the one error body of the contract.
+"""
+
+from __future__ import annotations
+
+AUTH_ERROR_CODE = 10000
+
+
+class ApiError(Exception):
+    status: int = 500
+    code: int = 500
+
+    def __init__(self, message: str, *, code: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+
+class Invalid(ApiError):
+    status = code = 400
+
+    def __init__(self, field: str, rule: str) -> None:
+        super().__init__(f"{field}: {rule}")
+        self.field = field
+
+
+class Unauthenticated(ApiError):
+    status, code = 401, AUTH_ERROR_CODE
+
+
+class Forbidden(ApiError):
+    status, code = 403, AUTH_ERROR_CODE
+
+
+class NotFound(ApiError):
+    status = code = 404
+
+
+class Conflict(ApiError):
+    status = code = 409
+
+
+class UnsupportedMediaType(ApiError):
+    status = code = 415

@@ -1,0 +1,1 @@
+"""Meetings: reusable rooms with their recording, transcription and AI settings."""

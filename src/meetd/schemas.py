@@ -1,0 +1,129 @@
+"""Building blocks every resource's schemas share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    PlainSerializer,
+    StringConstraints,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
+
+
+class Schema(BaseModel):
+    """A request body: types are checked strictly (no "1" for 1, no 1 for true), and
+    unknown fields are ignored, since newer SDKs send newer fields."""
+
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+
+def _iso_millis(value: datetime) -> str:
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+# ISO 8601 in UTC with milliseconds and Z: 2026-01-02T03:04:05.123Z (contract A1)
+Timestamp = Annotated[datetime, PlainSerializer(_iso_millis, return_type=str)]
+
+
+@dataclass(frozen=True, slots=True)
+class Between:
+    """A range rule whose message gives both bounds: "must be between 60 and 600"."""
+
+    low: float
+    high: float
+
+    def _check(self, value: float) -> float:
+        if not self.low <= value <= self.high:
+            raise PydanticCustomError(
+                "range", "must be between {low} and {high}", {"low": self.low, "high": self.high}
+            )
+        return value
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(self._check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {**handler(schema), "minimum": self.low, "maximum": self.high}
+
+
+def _number(value: float) -> float:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+# A JSON number, integral or not, given back as an integer when it is one.
+Number = Annotated[float, PlainSerializer(_number, return_type=float)]
+
+
+def _check_uri(value: str) -> str:
+    parts = urlsplit(value)
+    if not (parts.scheme and parts.netloc) or any(c.isspace() or c < " " for c in value):
+        raise PydanticCustomError("uri", "must be an absolute URI such as https://host/path")
+    return value
+
+
+Uri = Annotated[
+    str,
+    StringConstraints(max_length=2048),
+    AfterValidator(_check_uri),
+    Field(json_schema_extra={"format": "uri"}),
+]
+
+
+_RULES_BY_TYPE = {
+    "missing": "is required",
+    "uuid_parsing": "must be a valid UUID",
+    "uuid_type": "must be a valid UUID",
+    "model_attributes_type": "must be a JSON object",
+    "model_type": "must be a JSON object",
+    "dict_type": "must be a JSON object",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+}
+_RULE_REWRITES = (
+    ("Value error, ", ""),
+    ("Input should be", "must be"),
+    ("String should", "must"),
+    ("List should", "must"),
+)
+
+
+def describe_error(error: Mapping[str, Any], path: Iterable[str | int]) -> tuple[str, str]:
+    """The field (dotted, as sent) and the rule one validation error broke.
+
+    Never quotes the value that was sent: it may be a credential.
+    """
+    rule = _RULES_BY_TYPE.get(error["type"])
+    if rule is None:
+        rule = str(error["msg"])
+        for prefix, replacement in _RULE_REWRITES:
+            if rule.startswith(prefix):
+                rule = replacement + rule[len(prefix) :]
+                break
+    return _field_name(path), rule
+
+
+def _field_name(path: Iterable[str | int]) -> str:
+    name = ""
+    for part in path:
+        if isinstance(part, int):
+            name += f"[{part}]"
+        # pydantic puts the names of union members and validators into the location
+        elif "[" not in part and part not in {"int", "float", "str", "bool"}:
+            name += f".{part}" if name else part
+    return name

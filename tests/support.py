@@ -1,0 +1,154 @@
+"""Helpers the tests share: an account that signs its requests, and a real HTTP server."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from meetd.accounts import service as accounts
+from meetd.deployment import Deployment
+
+SECRET_KEY = "test-secret-key-0123456789abcdef-0123456789"
+KIT = "/client/v4/accounts/{account_id}/realtime/kit"
+
+
+class Account:
+    """An account with an admin and a read token, and requests signed with either."""
+
+    def __init__(self, client: TestClient, deployment: Deployment, account_id: str) -> None:
+        self.client = client
+        self.id = account_id
+        with deployment.database.transaction() as session:
+            self.token = accounts.create_token(session, account_id=account_id)
+            self.read_token = accounts.create_token(session, account_id=account_id, scope="read")
+        self.kit = KIT.format(account_id=account_id)
+
+    def request(self, method: str, path: str, *, token: str | None = None, **kwargs: Any) -> Any:
+        headers = {"Authorization": f"Bearer {token or self.token}", **kwargs.pop("headers", {})}
+        return self.client.request(method, self.kit + path, headers=headers, **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> Any:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> Any:
+        return self.request("POST", path, **kwargs)
+
+    def patch(self, path: str, **kwargs: Any) -> Any:
+        return self.request("PATCH", path, **kwargs)
+
+    def put(self, path: str, **kwargs: Any) -> Any:
+        return self.request("PUT", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> Any:
+        return self.request("DELETE", path, **kwargs)
+
+    def create_app(self, name: str = "my-app") -> str:
+        response = self.post("/apps", json={"name": name})
+        assert response.status_code == 201, response.text
+        app_id: str = response.json()["data"]["app"]["id"]
+        return app_id
+
+
+class Server:
+    """meetd served over real HTTP by uvicorn in a thread, for clients that need a socket."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self._server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
+        )
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+        self.base_url = ""
+
+    def __enter__(self) -> Server:
+        self._thread.start()
+        while not self._server.started:
+            if not self._thread.is_alive():
+                raise RuntimeError("the server did not start")
+            threading.Event().wait(0.01)
+        port = self._server.servers[0].sockets[0].getsockname()[1]
+        self.base_url = f"http://127.0.0.1:{port}/client/v4"
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class ServeProcess:
+    """A real `python -m meetd serve` in its own process, as a user starts it."""
+
+    def __init__(self, *args: str, env: dict[str, str] | None = None, cwd: Path | None = None):
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}/client/v4"
+        command = [sys.executable, "-m", "meetd", "serve", "--port", str(self.port), *args]
+        self.process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, **(env or {})},
+            cwd=cwd,
+        )
+        self.stdout: list[str] = []
+        self.stderr: list[str] = []
+        # Both pipes are drained all along, so a chatty server never blocks on a full pipe.
+        self._readers = [
+            threading.Thread(target=self._drain, args=(self.process.stdout, self.stdout)),
+            threading.Thread(target=self._drain, args=(self.process.stderr, self.stderr)),
+        ]
+        for reader in self._readers:
+            reader.start()
+
+    @staticmethod
+    def _drain(pipe: Any, lines: list[str]) -> None:
+        with pipe:
+            for line in pipe:
+                lines.append(line)
+
+    def wait_ready(self, timeout: float = 30) -> ServeProcess:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"meetd serve exited with {self.process.returncode}")
+            try:
+                httpx.get(f"{self.base_url}/accounts/x/realtime/kit/apps", timeout=1)
+                return self
+            except httpx.TransportError:
+                time.sleep(0.05)
+        raise TimeoutError("meetd serve did not answer")
+
+    def exported(self) -> dict[str, str]:
+        """The variables of the `export ...` line printed on first start."""
+        line = next(line for line in self.stdout if line.startswith("export "))
+        return dict(pair.split("=", 1) for pair in line.split()[1:])
+
+    def stop(self) -> int:
+        self.process.terminate()
+        return self.process.wait(timeout=15)
+
+    def __enter__(self) -> ServeProcess:
+        return self.wait_ready()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process.poll() is None:
+            self.stop()
+        for reader in self._readers:
+            reader.join(timeout=5)

@@ -1,0 +1,185 @@
+"""The `meetd` command as a user runs it: real processes, real HTTP, the official SDK."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cloudflare import Cloudflare
+
+from meetd.accounts import service as accounts
+from meetd.config import Settings
+from meetd.deployment import open_deployment
+from tests.support import SECRET_KEY, ServeProcess
+
+README = Path(__file__).parents[1] / "README.md"
+
+
+def meetd(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "meetd", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=60,
+        check=False,
+    )
+
+
+def scope_of(database_url: str, token: str) -> str | None:
+    deployment = open_deployment(Settings(database_url=database_url))
+    try:
+        with deployment.database.session(write=False) as session:
+            principal = accounts.authenticate(session, token=token)
+    finally:
+        deployment.database.dispose()
+    return principal.scope if principal else None
+
+
+class TestTokenCreate:
+    def test_prints_only_a_working_admin_token_on_a_new_database(self, tmp_path: Path) -> None:
+        url = f"sqlite:///{tmp_path}/new.db"
+
+        result = meetd("token", "create", "--account-id", "acme", "--database-url", url)
+
+        assert result.returncode == 0, result.stderr
+        token = result.stdout.strip()
+        assert result.stdout == token + "\n"
+        assert re.fullmatch(r"[A-Za-z0-9_-]{40}", token)
+        assert scope_of(url, token) == "admin"
+
+    def test_read_scope(self, tmp_path: Path) -> None:
+        url = f"sqlite:///{tmp_path}/new.db"
+
+        result = meetd(
+            "token", "create", "--account-id", "acme", "--scope", "read", "--database-url", url
+        )
+
+        assert scope_of(url, result.stdout.strip()) == "read"
+
+    def test_unknown_scope_fails_and_prints_nothing(self, tmp_path: Path) -> None:
+        url = f"sqlite:///{tmp_path}/new.db"
+
+        result = meetd(
+            "token", "create", "--account-id", "acme", "--scope", "owner", "--database-url", url
+        )
+
+        assert result.returncode != 0
+        assert result.stdout == ""
+        assert "invalid choice: 'owner'" in result.stderr
+
+    def test_bad_account_id_fails_with_a_clear_message(self, tmp_path: Path) -> None:
+        result = meetd(
+            "token",
+            "create",
+            "--account-id",
+            "no spaces",
+            "--database-url",
+            f"sqlite:///{tmp_path}/x.db",
+        )
+
+        assert result.returncode == 2
+        assert result.stdout == ""
+        assert "account_id: must be 1 to 32 letters, digits, '-' or '_'" in result.stderr
+
+    def test_reads_the_database_from_the_environment(self, tmp_path: Path) -> None:
+        url = f"sqlite:///{tmp_path}/env.db"
+
+        result = meetd("token", "create", "--account-id", "acme", env={"MEETD_DATABASE_URL": url})
+
+        assert result.returncode == 0, result.stderr
+        assert scope_of(url, result.stdout.strip()) == "admin"
+
+
+class TestHelp:
+    @pytest.mark.parametrize(
+        ("args", "expected"),
+        [
+            ((), "serve"),
+            (("serve",), "--database-url"),
+            (("token",), "create"),
+            (("token", "create"), "--scope"),
+        ],
+    )
+    def test_every_command_explains_itself(self, args: tuple[str, ...], expected: str) -> None:
+        result = meetd(*args, "--help")
+
+        assert result.returncode == 0
+        assert expected in result.stdout
+
+
+class TestServe:
+    def test_quickstart_from_the_readme_works_and_data_survives_a_restart(
+        self, tmp_path: Path
+    ) -> None:
+        url = f"sqlite:///{tmp_path}/meetd.db"
+        script = re.search(r"```python\n(# quickstart\.py\n.*?)```", README.read_text(), re.S)
+        assert script is not None
+        (tmp_path / "quickstart.py").write_text(script.group(1))
+
+        with ServeProcess("--database-url", url) as server:
+            env = server.exported()
+            assert env["CLOUDFLARE_BASE_URL"] == server.base_url
+            run = subprocess.run(
+                [sys.executable, "quickstart.py"],
+                cwd=tmp_path,
+                env={"PATH": "/usr/bin:/bin", **env},
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=False,
+            )
+            assert run.returncode == 0, run.stderr
+            meeting_id, title = run.stdout.split()[0], "Hello, meetd"
+            assert run.stdout.strip() == f"{meeting_id} {title} ACTIVE"
+
+        with ServeProcess("--database-url", url) as restarted:
+            assert not any(line.startswith("export ") for line in restarted.stdout)
+            client = Cloudflare(
+                api_token=env["CLOUDFLARE_API_TOKEN"], base_url=restarted.base_url, max_retries=0
+            )
+            account_id = env["CLOUDFLARE_ACCOUNT_ID"]
+            apps = client.realtime_kit.apps.get(account_id=account_id).data or []
+            assert [a.name for a in apps] == ["my-app"]
+            app_id = apps[0].id
+            assert app_id is not None
+            meeting = client.realtime_kit.meetings.get_meeting_by_id(
+                meeting_id, account_id=account_id, app_id=app_id
+            ).data
+            assert meeting is not None
+            assert meeting.title == title
+
+    def test_refuses_a_secret_key_other_than_the_databases(self, tmp_path: Path) -> None:
+        url = f"sqlite:///{tmp_path}/meetd.db"
+        open_deployment(Settings(database_url=url, secret_key=SECRET_KEY)).database.dispose()
+
+        result = meetd("serve", "--database-url", url, env={"MEETD_SECRET_KEY": "another-" * 5})
+
+        assert result.returncode == 2
+        assert "is not the one this database was first started with" in result.stderr
+        assert "another-" not in result.stderr
+
+    def test_refuses_a_short_secret_key(self, tmp_path: Path) -> None:
+        result = meetd(
+            "serve",
+            "--database-url",
+            f"sqlite:///{tmp_path}/x.db",
+            env={"MEETD_SECRET_KEY": "short"},
+        )
+
+        assert result.returncode == 2
+        assert "MEETD_SECRET_KEY must be at least 32 characters" in result.stderr
+
+    def test_makes_a_private_key_file_beside_a_sqlite_database(self, tmp_path: Path) -> None:
+        url = f"sqlite:///{tmp_path}/meetd.db"
+
+        with ServeProcess("--database-url", url):
+            pass
+
+        key_file = tmp_path / "meetd.key"
+        assert key_file.stat().st_mode & 0o777 == 0o600
+        assert len(key_file.read_text().strip()) >= 32
