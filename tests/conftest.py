@@ -41,9 +41,19 @@ def deployment(settings: Settings) -> Iterator[Deployment]:
     deployment.database.dispose()
 
 
+@pytest.fixture(scope="session")
+def shared_apps() -> tuple[FastAPI, FastAPI]:
+    """Two applications (one for the in-process client, one for real servers), built once:
+    building the routes takes longer than most tests. Each test points them at its own
+    database before starting them."""
+    return create_app(), create_app()
+
+
 @pytest.fixture
-def app(settings: Settings) -> FastAPI:
-    return create_app(settings)
+def app(settings: Settings, shared_apps: tuple[FastAPI, FastAPI]) -> FastAPI:
+    app = shared_apps[0]
+    app.state.settings = settings
+    return app
 
 
 @pytest.fixture
@@ -68,12 +78,15 @@ def app_id(account: Account) -> str:
 
 
 @pytest.fixture
-def server(settings: Settings) -> Iterator[Server]:
-    with Server(create_app(settings)) as server:
+def server(settings: Settings, shared_apps: tuple[FastAPI, FastAPI]) -> Iterator[Server]:
+    app = shared_apps[1]
+    app.state.settings = settings
+    with Server(app) as server:
         yield server
 
 
 @pytest.fixture
-def sdk(server: Server, account: Account) -> Cloudflare:
+def sdk(server: Server, account: Account) -> Iterator[Cloudflare]:
     """The official SDK, pointed at meetd by its base URL alone."""
-    return Cloudflare(api_token=account.token, base_url=server.base_url, max_retries=0)
+    with Cloudflare(api_token=account.token, base_url=server.base_url, max_retries=0) as sdk:
+        yield sdk

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+import jwt
 import pytest
 from cloudflare import Cloudflare
 
 from meetd.accounts import service as accounts
 from meetd.config import Settings
 from meetd.deployment import open_deployment
-from tests.support import SECRET_KEY, ServeProcess
+from tests.support import SECRET_KEY, Account, ServeProcess
 
 README = Path(__file__).parents[1] / "README.md"
+KEY = {"MEETD_SECRET_KEY": SECRET_KEY}
 
 
 def meetd(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -95,6 +98,75 @@ class TestTokenCreate:
         assert scope_of(url, result.stdout.strip()) == "admin"
 
 
+@pytest.fixture
+def participant_token(account: Account, app_id: str) -> tuple[str, str]:
+    """A participant token, and the path of its meeting."""
+    meeting = (
+        f"/{app_id}/meetings/" + account.post(f"/{app_id}/meetings", json={}).json()["data"]["id"]
+    )
+    added = account.post(
+        f"{meeting}/participants",
+        json={"custom_participant_id": "ann", "preset_name": "group_call_participant"},
+    )
+    return added.json()["data"]["token"], meeting
+
+
+class TestTokenVerify:
+    def test_a_valid_token_prints_its_claims_and_exits_0(
+        self, settings: Settings, participant_token: tuple[str, str]
+    ) -> None:
+        token, _ = participant_token
+
+        result = meetd("token", "verify", token, "--database-url", settings.database_url, env=KEY)
+
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout)["participantId"]
+
+    def test_an_inactive_meeting_is_refused_with_its_own_reason(
+        self, settings: Settings, account: Account, participant_token: tuple[str, str]
+    ) -> None:
+        token, meeting = participant_token
+        account.patch(meeting, json={"status": "INACTIVE"})
+
+        result = meetd(
+            "token", "verify", token, env=KEY | {"MEETD_DATABASE_URL": settings.database_url}
+        )
+
+        assert result.returncode == 1
+        assert result.stdout == ""
+        assert "token refused (meeting_inactive)" in result.stderr
+
+    def test_garbage_is_refused(self, settings: Settings) -> None:
+        result = meetd(
+            "token", "verify", "garbage", "--database-url", settings.database_url, env=KEY
+        )
+
+        assert result.returncode == 1
+        assert "token refused (token_invalid)" in result.stderr
+
+
+class TestKeysRotate:
+    def test_new_tokens_use_the_new_key_and_old_ones_stay_valid(
+        self, settings: Settings, account: Account, app_id: str, participant_token: tuple[str, str]
+    ) -> None:
+        old_token, meeting = participant_token
+
+        result = meetd("keys", "rotate", "--database-url", settings.database_url, env=KEY)
+
+        assert result.returncode == 0, result.stderr
+        new_kid = result.stdout.strip()
+        fresh = account.post(
+            f"{meeting}/participants",
+            json={"custom_participant_id": "bob", "preset_name": "group_call_participant"},
+        ).json()["data"]["token"]
+        assert jwt.get_unverified_header(fresh)["kid"] == new_kid
+        for token in (old_token, fresh):
+            check = meetd(
+                "token", "verify", token, "--database-url", settings.database_url, env=KEY
+            )
+            assert check.returncode == 0, check.stderr
+
+
 class TestHelp:
     @pytest.mark.parametrize(
         ("args", "expected"),
@@ -103,6 +175,8 @@ class TestHelp:
             (("serve",), "--database-url"),
             (("token",), "create"),
             (("token", "create"), "--scope"),
+            (("token", "verify"), "exits 0"),
+            (("keys", "rotate"), "stay valid"),
         ],
     )
     def test_every_command_explains_itself(self, args: tuple[str, ...], expected: str) -> None:
@@ -135,13 +209,15 @@ class TestServe:
             )
             assert run.returncode == 0, run.stderr
             meeting_id, title = run.stdout.split()[0], "Hello, meetd"
-            assert run.stdout.strip() == f"{meeting_id} {title} ACTIVE"
+            assert run.stdout.splitlines() == [f"{meeting_id} {title} ACTIVE", "True"]
 
-        with ServeProcess("--database-url", url) as restarted:
-            assert not any(line.startswith("export ") for line in restarted.stdout)
-            client = Cloudflare(
+        with (
+            ServeProcess("--database-url", url) as restarted,
+            Cloudflare(
                 api_token=env["CLOUDFLARE_API_TOKEN"], base_url=restarted.base_url, max_retries=0
-            )
+            ) as client,
+        ):
+            assert not any(line.startswith("export ") for line in restarted.stdout)
             account_id = env["CLOUDFLARE_ACCOUNT_ID"]
             apps = client.realtime_kit.apps.get(account_id=account_id).data or []
             assert [a.name for a in apps] == ["my-app"]

@@ -1,4 +1,4 @@
-"""The ASGI application: routes, error handlers and the deployment it serves."""
+"""The ASGI application: routes, error handlers, and the deployment it serves."""
 
 from __future__ import annotations
 
@@ -13,35 +13,38 @@ from meetd.api.limits import BodyLimit
 from meetd.api.router import build_api_router
 from meetd.config import MAX_BODY_BYTES, Settings
 from meetd.deployment import open_deployment
+from meetd.participants.routes import jwks_router
 
 SDK_PREFIX = "/client/v4"
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    deployment = open_deployment(app.state.settings)
+    app.state.deployment = deployment
+    try:
+        yield
+    finally:
+        deployment.database.dispose()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings.from_env()
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        deployment = open_deployment(settings)
-        app.state.deployment = deployment
-        try:
-            yield
-        finally:
-            deployment.database.dispose()
-
+    """The application; it opens the deployment of `app.state.settings` when it starts."""
     app = FastAPI(
         title="meetd",
         version=__version__,
         summary="A self-hosted control plane that speaks the RealtimeKit meetings API",
-        lifespan=lifespan,
+        lifespan=_lifespan,
         # Validation failures would be recorded with the values sent, credentials included.
         telemetry={"logs": False},
         redoc_url=None,
     )
+    app.state.settings = settings or Settings.from_env()
     handlers.install(app)
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
     api = build_api_router()
     # The SDKs append their paths to a base URL ending in /client/v4 (contract A1).
     app.include_router(api, prefix=SDK_PREFIX)
     app.include_router(api, include_in_schema=False)
+    app.include_router(jwks_router)
     return app

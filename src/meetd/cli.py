@@ -1,11 +1,14 @@
-"""The `meetd` command: serve the API, and manage API tokens. Calls services, never HTTP."""
+"""The `meetd` command: serve the API; manage API tokens, participant tokens and signing keys.
+Calls services, never HTTP."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import uvicorn
 
@@ -13,18 +16,26 @@ from meetd import __version__
 from meetd.accounts import service as accounts
 from meetd.app import SDK_PREFIX, create_app
 from meetd.config import DEFAULT_DATABASE_URL, ConfigError, Settings
-from meetd.deployment import open_deployment
+from meetd.db.engine import lock_deployment
+from meetd.deployment import Deployment, open_deployment
 from meetd.errors import ApiError
+from meetd.participants import tokens
 
 DATABASE_HELP = f"database URL (env MEETD_DATABASE_URL; default {DEFAULT_DATABASE_URL})"
 
 
+@contextmanager
+def _opened(args: argparse.Namespace) -> Iterator[Deployment]:
+    deployment = open_deployment(Settings.from_env(database_url=args.database_url))
+    try:
+        yield deployment
+    finally:
+        deployment.database.dispose()
+
+
 def serve(args: argparse.Namespace) -> int:
-    settings = Settings.from_env(database_url=args.database_url)
-    deployment = open_deployment(settings)
-    with deployment.database.transaction() as session:
+    with _opened(args) as deployment, deployment.database.transaction() as session:
         first = accounts.create_first_account(session)
-    deployment.database.dispose()
     host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host  # noqa: S104
     base_url = f"http://{host}:{args.port}{SDK_PREFIX}"
     if first is not None:
@@ -41,7 +52,7 @@ def serve(args: argparse.Namespace) -> int:
             flush=True,
         )
     uvicorn.run(
-        create_app(settings),
+        create_app(deployment.settings),
         host=args.host,
         port=args.port,
         access_log=args.access_log,
@@ -51,11 +62,27 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def create_token(args: argparse.Namespace) -> int:
-    deployment = open_deployment(Settings.from_env(database_url=args.database_url))
-    with deployment.database.transaction() as session:
+    with _opened(args) as deployment, deployment.database.transaction() as session:
         token = accounts.create_token(session, account_id=args.account_id, scope=args.scope)
-    deployment.database.dispose()
     print(token)
+    return 0
+
+
+def verify_token(args: argparse.Namespace) -> int:
+    with _opened(args) as deployment, deployment.database.session(write=False) as session:
+        verdict = tokens.verify_token(session, token=args.token, keys=deployment.signing_keys)
+    if not verdict.valid:
+        print(f"meetd: token refused ({verdict.reason}): {verdict.message}", file=sys.stderr)
+        return 1
+    print(json.dumps(verdict.claims, indent=2))
+    return 0
+
+
+def rotate_key(args: argparse.Namespace) -> int:
+    with _opened(args) as deployment, deployment.database.transaction() as session:
+        lock_deployment(session)
+        kid = deployment.signing_keys.create(session)
+    print(kid)
     return 0
 
 
@@ -101,6 +128,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     create_parser.add_argument("--database-url", help=DATABASE_HELP)
     create_parser.set_defaults(run=create_token)
+
+    verify_parser = token_commands.add_parser(
+        "verify",
+        help="check a participant token",
+        description="Check a participant token as a joining component would: signature, "
+        "expiry, the participant, revocation, and that the meeting is ACTIVE. Prints the "
+        "claims and exits 0 when it is valid; prints why and exits 1 when it is not.",
+    )
+    verify_parser.add_argument("token", help="the participant token (a JWT)")
+    verify_parser.add_argument("--database-url", help=DATABASE_HELP)
+    verify_parser.set_defaults(run=verify_token)
+
+    keys_parser = commands.add_parser("keys", help="manage the keys that sign participant tokens")
+    keys_commands = keys_parser.add_subparsers(required=True, metavar="COMMAND")
+    rotate_parser = keys_commands.add_parser(
+        "rotate",
+        help="start signing with a new key",
+        description="Create a new signing key and sign new participant tokens with it. Tokens "
+        "signed with older keys stay valid until they expire. Prints the new key's id (kid).",
+    )
+    rotate_parser.add_argument("--database-url", help=DATABASE_HELP)
+    rotate_parser.set_defaults(run=rotate_key)
     return parser
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 DEFAULT_DATABASE_URL = "sqlite:///./meetd.db"
 MAX_BODY_BYTES = 1 << 20
+DEFAULT_TOKEN_LIFETIME = 100 * 24 * 3600  # seconds; what every RealtimeKit token observed had
 
 # Plain PostgreSQL URLs name SQLAlchemy's default driver (psycopg2), which meetd does not ship.
 _URL_ALIASES = {"postgres://": "postgresql+psycopg://", "postgresql://": "postgresql+psycopg://"}
@@ -34,18 +36,20 @@ def sqlite_path(url: str) -> Path | None:
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     secret_key: str | None = field(default=None, repr=False)
+    token_lifetime: timedelta = timedelta(seconds=DEFAULT_TOKEN_LIFETIME)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "database_url", normalize_database_url(self.database_url))
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ, **overrides: str | None) -> Settings:
-        values = {
+        values: dict[str, object] = {
             "database_url": env.get("MEETD_DATABASE_URL"),
             "secret_key": env.get("MEETD_SECRET_KEY"),
+            "token_lifetime": _seconds(env, "MEETD_TOKEN_LIFETIME"),
         }
         values.update((k, v) for k, v in overrides.items() if v is not None)
-        return cls(**{k: v for k, v in values.items() if v is not None})
+        return cls(**{k: v for k, v in values.items() if v is not None})  # type: ignore[arg-type]
 
     @property
     def is_sqlite(self) -> bool:
@@ -54,3 +58,12 @@ class Settings:
 
 class ConfigError(Exception):
     """A setting is missing or wrong; the message tells the operator what to do."""
+
+
+def _seconds(env: Mapping[str, str], name: str) -> timedelta | None:
+    value = env.get(name)
+    if value is None:
+        return None
+    if not value.isdigit() or int(value) == 0:
+        raise ConfigError(f"{name} must be a whole number of seconds, at least 1")
+    return timedelta(seconds=int(value))

@@ -11,6 +11,7 @@ from meetd.crypto import SecretBox, load_secret_key
 from meetd.db.engine import Database, lock_deployment
 from meetd.db.migrate import upgrade
 from meetd.db.tables import Meta
+from meetd.keys import SigningKeys
 
 _FINGERPRINT_KEY = "secret_key_fingerprint"
 
@@ -20,6 +21,7 @@ class Deployment:
     settings: Settings
     database: Database
     storage_box: SecretBox
+    signing_keys: SigningKeys
 
 
 def open_deployment(settings: Settings) -> Deployment:
@@ -29,18 +31,24 @@ def open_deployment(settings: Settings) -> Deployment:
     try:
         upgrade(database)
         storage_box = SecretBox(secret_key, "storage-credentials")
+        signing_keys = SigningKeys(
+            SecretBox(secret_key, "signing-keys"), token_lifetime=settings.token_lifetime
+        )
         with database.transaction() as session:
+            lock_deployment(session)
             _check_secret_key(session, storage_box.fingerprint)
+            signing_keys.ensure_current(session)
     except BaseException:
         database.dispose()
         raise
-    return Deployment(settings=settings, database=database, storage_box=storage_box)
+    return Deployment(
+        settings=settings, database=database, storage_box=storage_box, signing_keys=signing_keys
+    )
 
 
 def _check_secret_key(session: Session, fingerprint: str) -> None:
     """Refuse to start with a secret key other than the one the database was first used with:
     its sealed secrets would not open."""
-    lock_deployment(session)
     stored = session.get(Meta, _FINGERPRINT_KEY)
     if stored is None:
         session.add(Meta(key=_FINGERPRINT_KEY, value=fingerprint))

@@ -137,9 +137,10 @@ class TestErrorsThroughTheSdk:
     def test_bad_token_is_an_authentication_error(
         self, server: Server, account: Account, app_id: str
     ) -> None:
-        stranger = Cloudflare(api_token="wrong", base_url=server.base_url, max_retries=0)
-
-        with pytest.raises(cloudflare.AuthenticationError) as raised:
+        with (
+            Cloudflare(api_token="wrong", base_url=server.base_url, max_retries=0) as stranger,
+            pytest.raises(cloudflare.AuthenticationError) as raised,
+        ):
             stranger.realtime_kit.apps.get(account_id=account.id)
 
         assert raised.value.errors[0].code == 10000
@@ -156,11 +157,10 @@ class TestErrorsThroughTheSdk:
     def test_email_and_key_credentials_work(
         self, server: Server, account: Account, app_id: str
     ) -> None:
-        client = Cloudflare(
+        with Cloudflare(
             api_email="dev@example.com",
             api_key=account.token,
             base_url=server.base_url,
             max_retries=0,
-        )
-
-        assert client.realtime_kit.meetings.get(app_id, account_id=account.id).success
+        ) as client:
+            assert client.realtime_kit.meetings.get(app_id, account_id=account.id).success

@@ -23,7 +23,7 @@ DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
 
 
-def get_deployment(request: Request) -> Deployment:
+async def get_deployment(request: Request) -> Deployment:
     deployment: Deployment = request.app.state.deployment
     return deployment
 
@@ -34,7 +34,7 @@ DeploymentDep = Annotated[Deployment, Depends(get_deployment)]
 def get_session(request: Request) -> Iterator[Session]:
     """One transaction per request, committed before the answer is sent (scope="function")
     and rolled back when the request fails, so an error never leaves a partial write."""
-    database = get_deployment(request).database
+    database = request.app.state.deployment.database
     # A legacy path may create the account's default app, even on a GET.
     write = request.method not in SAFE_METHODS or LEGACY_SEGMENT in request.scope["path"]
     with database.session(write=write) as session, session.begin():
@@ -89,9 +89,15 @@ def authorize_any_scope(request: Request, account_id: str, session: SessionDep) 
 
 
 Caller = Annotated[Principal, Depends(authorize)]
+AnyScopeCaller = Annotated[Principal, Depends(authorize_any_scope)]
 
 
 def app_from_path(app_id: str, caller: Caller, session: SessionDep) -> App:
+    return apps.get_app(session, account_id=caller.account_id, app_id=app_id)
+
+
+def app_for_any_scope(app_id: str, caller: AnyScopeCaller, session: SessionDep) -> App:
+    """The app in the path, for the few writes a read token may make (token checks)."""
     return apps.get_app(session, account_id=caller.account_id, app_id=app_id)
 
 

@@ -7,6 +7,8 @@ from fastapi import APIRouter, Depends
 from meetd.api.deps import AppDependency, app_from_path, authorize, default_app, require_json
 from meetd.apps import routes as apps
 from meetd.meetings import routes as meetings
+from meetd.participants import routes as participants
+from meetd.presets import routes as presets
 
 KIT_PREFIX = "/accounts/{account_id}/realtime/kit"
 LEGACY_PREFIX = "/accounts/{account_id}/realtimekit"
@@ -17,6 +19,7 @@ def _app_scoped(current_app: AppDependency) -> APIRouter:
     router = APIRouter()
     meeting_from_path = meetings.meeting_dependency(current_app)
     router.include_router(meetings.build_router(current_app, meeting_from_path))
+    router.include_router(participants.build_router(meeting_from_path))
     return router
 
 
@@ -24,10 +27,14 @@ def build_api_router() -> APIRouter:
     guarded = [Depends(require_json), Depends(authorize)]
     kit = APIRouter(prefix=KIT_PREFIX, dependencies=guarded)
     kit.include_router(apps.router)
+    kit.include_router(presets.router)
     kit.include_router(_app_scoped(app_from_path), prefix="/{app_id}")
+    # Read tokens may check participant tokens: this one authorises in its app dependency.
+    kit_any_scope = APIRouter(prefix=KIT_PREFIX, dependencies=[Depends(require_json)])
+    kit_any_scope.include_router(participants.tokens_router)
     legacy = APIRouter(prefix=LEGACY_PREFIX, dependencies=guarded, deprecated=True)
     legacy.include_router(_app_scoped(default_app), tags=["Legacy (default app)"])
     api = APIRouter()
-    api.include_router(kit)
-    api.include_router(legacy)
+    for router in (kit, kit_any_scope, legacy):
+        api.include_router(router)
     return api

@@ -9,13 +9,16 @@ from sqlalchemy.orm import Session
 
 from meetd.db.tables import Account, App
 from meetd.errors import NotFound
+from meetd.presets import service as presets
 
 DEFAULT_APP_NAME = "default"
 
 
 def create_app(session: Session, *, account_id: str, name: str) -> App:
-    app = App(account_id=account_id, name=name)
+    """A new app, with the six default presets."""
+    app = App(id=uuid.uuid4(), account_id=account_id, name=name)
     session.add(app)
+    presets.create_default_presets(session, app=app)
     session.flush()
     return app
 

@@ -17,9 +17,10 @@ from sqlalchemy import (
     MetaData,
     String,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -131,3 +132,65 @@ class Meeting(Base):
     storage_credentials: Mapped[bytes | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Preset(Base):
+    __tablename__ = "presets"
+    __table_args__ = (
+        UniqueConstraint("app_id", "name"),
+        Index(None, "app_id", "created_at", "id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    app_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("apps.id"))
+    name: Mapped[str] = mapped_column(String(255))
+    config: Mapped[Document]
+    ui: Mapped[Document]
+    permissions: Mapped[Document]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Participant(Base):
+    __tablename__ = "participants"
+    __allow_unmapped__ = True
+    __table_args__ = (
+        # Re-adding a custom_participant_id returns the participant it already names.
+        UniqueConstraint("meeting_id", "custom_participant_id"),
+        Index(None, "meeting_id", "created_at", "id"),
+        Index(None, "preset_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    meeting_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("meetings.id"))
+    custom_participant_id: Mapped[str] = mapped_column(String(255))
+    # RESTRICT: a preset that participants use cannot be deleted.
+    preset_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("presets.id", ondelete="RESTRICT"))
+    name: Mapped[str | None] = mapped_column(String(255))
+    picture: Mapped[str | None] = mapped_column(String(2048))
+    # The revocation mark: tokens carry the generation they were issued in, and a token
+    # of an older generation is revoked. A change of preset starts a new generation.
+    token_generation: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    preset: Mapped[Preset] = relationship(lazy="raise")
+    # The token issued with the answer that returns this participant; never stored.
+    token: str | None = None
+
+    @property
+    def preset_name(self) -> str:
+        return self.preset.name
+
+
+class SigningKey(Base):
+    """An RS256 key pair for participant tokens; the private half sealed under the secret key."""
+
+    __tablename__ = "signing_keys"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # the JWT `kid`
+    private_key: Mapped[bytes]
+    public_jwk: Mapped[Document]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Retired keys sign nothing more, and verify what they signed until it expires.
+    retired_at: Mapped[datetime | None]

@@ -6,15 +6,14 @@ import json
 import uuid
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from meetd.crypto import SecretBox
 from meetd.db.tables import App, Meeting, utcnow
-from meetd.errors import Invalid, NotFound
+from meetd.errors import NotFound
 from meetd.meetings.schemas import SECRET_FIELDS, MeetingCreate, MeetingFilters, MeetingUpdate
-from meetd.schemas import describe_error
+from meetd.merge import patched
 
 _SCALAR_FIELDS = (
     "title",
@@ -54,12 +53,7 @@ def update_meeting(
     session: Session, *, meeting: Meeting, data: MeetingUpdate, box: SecretBox
 ) -> Meeting:
     """PATCH: merge what was sent into the stored meeting, then check the result whole."""
-    merged = _merge(_document(meeting, box), data.model_dump(exclude_unset=True))
-    try:
-        whole = MeetingCreate.model_validate(merged)
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        raise Invalid(*describe_error(error, error["loc"])) from None
+    whole = patched(MeetingCreate, _document(meeting, box), data.model_dump(exclude_unset=True))
     _store(meeting, whole, box)
     meeting.updated_at = utcnow()
     return meeting
@@ -135,14 +129,3 @@ def _document(meeting: Meeting, box: SecretBox) -> dict[str, Any]:
         recording["storage_config"].update(json.loads(sealed))
     document["recording_config"] = recording
     return document
-
-
-def _merge(stored: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
-    """Objects merge key by key; anything else, lists and null included, replaces."""
-    merged = dict(stored)
-    for key, value in patch.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged

@@ -1,10 +1,26 @@
 """Alembic's entry point: migrates the connection meetd hands it, or MEETD_DATABASE_URL."""
 
+from typing import Any, Literal
+
+import sqlalchemy as sa
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
 
 from meetd.config import Settings
 from meetd.db.engine import Database
-from meetd.db.tables import Base
+from meetd.db.tables import Base, UTCDateTime
+
+
+def render_item(kind: str, item: Any, autogen: AutogenContext) -> str | Literal[False]:
+    """Write meetd's column types as plain SQLAlchemy ones: migrations must not import
+    meetd's code, which changes after they are written."""
+    if kind == "type" and isinstance(item, UTCDateTime):
+        return "sa.DateTime()"
+    if kind == "type" and isinstance(item, sa.JSON):
+        autogen.imports.add("from sqlalchemy.dialects import postgresql")
+        return 'sa.JSON().with_variant(postgresql.JSONB(), "postgresql")'
+    return False
+
 
 connection = context.config.attributes.get("connection")
 if connection is None:  # `alembic` run by hand, e.g. to write a new revision
@@ -16,6 +32,7 @@ context.configure(
     target_metadata=Base.metadata,
     render_as_batch=True,  # SQLite alters a table by rebuilding it
     compare_type=True,
+    render_item=render_item,
 )
 with context.begin_transaction():
     context.run_migrations()

@@ -1,0 +1,109 @@
+"""Signing keys for participant tokens: RS256 pairs kept in the database, the private half
+sealed under the server's secret key, so that every meetd process signs and verifies alike.
+
+A process keeps the keys it has opened in memory (opening one costs far more than a
+signature), but always asks the database which key is current, so a rotation made by any
+process is used by all of them at once.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import threading
+from datetime import timedelta
+from typing import Any, cast
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from meetd.crypto import SecretBox
+from meetd.db.tables import SigningKey, utcnow
+
+_RSA_BITS = 2048
+
+
+class SigningKeys:
+    def __init__(self, box: SecretBox, *, token_lifetime: timedelta) -> None:
+        self._box = box
+        self._token_lifetime = token_lifetime
+        self._private: dict[str, rsa.RSAPrivateKey] = {}
+        self._public: dict[str, rsa.RSAPublicKey] = {}
+        self._lock = threading.Lock()
+
+    def current(self, session: Session) -> tuple[str, rsa.RSAPrivateKey]:
+        """The key new tokens are signed with: the newest key that is not retired."""
+        query = select(SigningKey.id).where(SigningKey.retired_at.is_(None))
+        kid = session.scalars(query.order_by(SigningKey.created_at.desc()).limit(1)).first()
+        if kid is None:
+            raise LookupError("no signing key: the deployment was not opened")
+        private = self._private.get(kid)
+        if private is None:
+            row = session.get_one(SigningKey, kid)
+            private = self._open(row)
+            with self._lock:
+                self._private[kid] = private
+        return kid, private
+
+    def public_key(self, session: Session, kid: str) -> rsa.RSAPublicKey | None:
+        """The key that verifies tokens with this `kid`, while tokens it signed may live."""
+        public = self._public.get(kid)
+        if public is None:
+            row = session.get(SigningKey, kid)
+            if row is None or not self._may_verify(row):
+                return None
+            public = cast(rsa.RSAPublicKey, RSAAlgorithm.from_jwk(row.public_jwk))
+            with self._lock:
+                self._public[kid] = public
+        return public
+
+    def jwks(self, session: Session) -> dict[str, Any]:
+        """Every key a token that has not expired may be signed with, as a JSON Web Key Set."""
+        oldest = utcnow() - self._token_lifetime
+        query = select(SigningKey.public_jwk).where(
+            or_(SigningKey.retired_at.is_(None), SigningKey.retired_at > oldest)
+        )
+        return {"keys": list(session.scalars(query.order_by(SigningKey.created_at.desc())))}
+
+    def create(self, session: Session) -> str:
+        """A new key, current from now on; the keys before it retire."""
+        now = utcnow()
+        for row in session.scalars(select(SigningKey).where(SigningKey.retired_at.is_(None))):
+            row.retired_at = now
+        private = rsa.generate_private_key(public_exponent=65537, key_size=_RSA_BITS)
+        jwk = json.loads(RSAAlgorithm.to_jwk(private.public_key()))
+        jwk.pop("key_ops", None)  # RFC 7517: not together with `use`
+        kid = _thumbprint(jwk)
+        jwk.update(kid=kid, use="sig", alg="RS256")
+        pem = private.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        sealed = self._box.seal(pem, context=kid.encode())
+        row = SigningKey(id=kid, private_key=sealed, public_jwk=jwk, created_at=now)
+        session.add(row)
+        session.flush()
+        return kid
+
+    def ensure_current(self, session: Session) -> None:
+        if session.scalars(select(SigningKey.id).where(SigningKey.retired_at.is_(None))).first():
+            return
+        self.create(session)
+
+    def _open(self, row: SigningKey) -> rsa.RSAPrivateKey:
+        pem = self._box.open(row.private_key, context=row.id.encode())
+        return cast(rsa.RSAPrivateKey, serialization.load_pem_private_key(pem, password=None))
+
+    def _may_verify(self, row: SigningKey) -> bool:
+        return row.retired_at is None or row.retired_at > utcnow() - self._token_lifetime
+
+
+def _thumbprint(jwk: dict[str, Any]) -> str:
+    """The key's RFC 7638 thumbprint, its `kid`."""
+    members = json.dumps({k: jwk[k] for k in ("e", "kty", "n")}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(hashlib.sha256(members.encode()).digest()).rstrip(b"=").decode()

@@ -1,0 +1,1 @@
+"""Participants of a meeting, and the signed tokens they join with."""

@@ -1,0 +1,173 @@
+""".../meetings/{meeting_id}/participants, on both path families (see meetd.meetings.routes)."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+
+from meetd.api.deps import (
+    SAFE_METHODS,
+    DeploymentDep,
+    PageDep,
+    SessionDep,
+    app_for_any_scope,
+)
+from meetd.api.envelope import Envelope, Page
+from meetd.db.tables import App, Meeting, Participant
+from meetd.meetings.routes import MeetingDependency
+from meetd.participants import service
+from meetd.participants.schemas import (
+    ParticipantCreate,
+    ParticipantDeleted,
+    ParticipantRead,
+    ParticipantUpdate,
+    ParticipantWithToken,
+    Token,
+    TokenCheck,
+    TokenVerdict,
+)
+from meetd.participants.service import Signer
+from meetd.participants.tokens import verify_token
+
+
+async def signer(deployment: DeploymentDep) -> Signer:
+    return Signer(deployment.signing_keys, deployment.settings.token_lifetime)
+
+
+SignerDep = Annotated[Signer, Depends(signer)]
+
+
+def build_router(meeting_from_path: MeetingDependency) -> APIRouter:
+    MeetingFromPath = Annotated[Meeting, Depends(meeting_from_path)]  # noqa: N806 (a type)
+
+    def participant_from_path(
+        request: Request, participant_id: str, meeting: MeetingFromPath, session: SessionDep
+    ) -> Participant:
+        return service.get_participant(
+            session,
+            meeting=meeting,
+            participant_id=participant_id,
+            for_update=request.method not in SAFE_METHODS,
+        )
+
+    ParticipantFromPath = Annotated[Participant, Depends(participant_from_path)]  # noqa: N806
+    router = APIRouter(prefix="/meetings/{meeting_id}/participants", tags=["Participants"])
+    with_token: dict[str, Any] = {
+        "response_model": Envelope[ParticipantWithToken],
+        "response_model_exclude_none": True,
+    }
+
+    @router.get(
+        "",
+        response_model=Page[ParticipantRead],
+        response_model_exclude_none=True,
+        summary="Fetch all participants of a meeting",
+    )
+    def list_participants(
+        meeting: MeetingFromPath, session: SessionDep, page: PageDep
+    ) -> dict[str, Any]:
+        participants, total = service.list_participants(
+            session, meeting=meeting, offset=page.offset, limit=page.per_page
+        )
+        return page.of(participants, total)
+
+    @router.post("", status_code=201, summary="Add a participant (or re-add one)", **with_token)
+    def add_participant(
+        meeting: MeetingFromPath, session: SessionDep, signer: SignerDep, data: ParticipantCreate
+    ) -> dict[str, Any]:
+        participant = service.add_participant(session, meeting=meeting, data=data, signer=signer)
+        return {"data": participant}
+
+    @router.get(
+        "/{participant_id}",
+        response_model=Envelope[ParticipantRead],
+        response_model_exclude_none=True,
+        summary="Fetch a participant",
+    )
+    def get_participant(participant: ParticipantFromPath) -> dict[str, Any]:
+        return {"data": participant}
+
+    @router.patch("/{participant_id}", summary="Edit a participant", **with_token)
+    def edit_participant(
+        meeting: MeetingFromPath,
+        participant: ParticipantFromPath,
+        session: SessionDep,
+        signer: SignerDep,
+        data: ParticipantUpdate,
+    ) -> dict[str, Any]:
+        service.edit_participant(
+            session, meeting=meeting, participant=participant, data=data, signer=signer
+        )
+        return {"data": participant}
+
+    @router.put("/{participant_id}", summary="Replace a participant", **with_token)
+    def replace_participant(
+        meeting: MeetingFromPath,
+        participant: ParticipantFromPath,
+        session: SessionDep,
+        signer: SignerDep,
+        data: ParticipantCreate,
+    ) -> dict[str, Any]:
+        service.replace_participant(
+            session, meeting=meeting, participant=participant, data=data, signer=signer
+        )
+        return {"data": participant}
+
+    @router.delete(
+        "/{participant_id}",
+        response_model=Envelope[ParticipantDeleted],
+        summary="Delete a participant, revoking its tokens",
+    )
+    def delete_participant(participant: ParticipantFromPath, session: SessionDep) -> dict[str, Any]:
+        return {"data": service.delete_participant(session, participant=participant)}
+
+    @router.post(
+        "/{participant_id}/token",
+        response_model=Envelope[Token],
+        summary="Refresh a participant's token",
+    )
+    def refresh_token(
+        meeting: MeetingFromPath,
+        participant: ParticipantFromPath,
+        session: SessionDep,
+        signer: SignerDep,
+    ) -> dict[str, Any]:
+        token = service.refresh_token(
+            session, meeting=meeting, participant=participant, signer=signer
+        )
+        return {"data": {"token": token}}
+
+    return router
+
+
+tokens_router = APIRouter(prefix="/{app_id}/tokens", tags=["Tokens (meetd extension)"])
+
+
+@tokens_router.post(
+    "/verify",
+    response_model=Envelope[TokenVerdict],
+    response_model_exclude_none=True,
+    summary="Check a participant token as a joining component would (meetd extension)",
+    description="Valid when the signature and expiry check out, the participant exists, the "
+    "token is not revoked, and the meeting is ACTIVE; otherwise `valid` is false and `reason` "
+    "says why. Any API token of the account may ask, read tokens included.",
+)
+def verify(
+    app: Annotated[App, Depends(app_for_any_scope)],
+    session: SessionDep,
+    deployment: DeploymentDep,
+    data: TokenCheck,
+) -> dict[str, Any]:
+    verdict = verify_token(session, token=data.token, keys=deployment.signing_keys, app_id=app.id)
+    return {"data": verdict}
+
+
+jwks_router = APIRouter(tags=["Tokens (meetd extension)"])
+
+
+@jwks_router.get(
+    "/.well-known/jwks.json",
+    summary="The public keys that verify participant tokens",
+    response_model=dict[str, list[dict[str, Any]]],
+)
+def jwks(session: SessionDep, deployment: DeploymentDep) -> dict[str, Any]:
+    return deployment.signing_keys.jwks(session)

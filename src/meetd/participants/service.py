@@ -1,0 +1,176 @@
+"""Participants: add (idempotent per custom_participant_id), read, edit, replace, delete,
+and fresh tokens. The caller holds the meeting's row lock for every change (see
+meetd.meetings.service.get_meeting), so changes to one meeting's participants apply one at a
+time, on every database."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload
+
+from meetd.db.tables import Meeting, Participant, Preset, utcnow
+from meetd.errors import Conflict, NotFound
+from meetd.keys import SigningKeys
+from meetd.participants.schemas import ParticipantCreate, ParticipantUpdate
+from meetd.participants.tokens import issue_token
+from meetd.presets import service as presets
+
+
+@dataclass(frozen=True)
+class Signer:
+    """What issuing a token takes: the deployment's keys and the tokens' lifetime."""
+
+    keys: SigningKeys
+    lifetime: timedelta
+
+
+def list_participants(
+    session: Session, *, meeting: Meeting, offset: int, limit: int
+) -> tuple[list[Participant], int]:
+    where = Participant.meeting_id == meeting.id
+    total = session.scalar(select(func.count()).select_from(Participant).where(where)) or 0
+    query = (
+        select(Participant)
+        .options(joinedload(Participant.preset, innerjoin=True))
+        .where(where)
+        .order_by(Participant.created_at.desc(), Participant.id.desc())
+    )
+    return list(session.scalars(query.offset(offset).limit(limit))), total
+
+
+def get_participant(
+    session: Session, *, meeting: Meeting, participant_id: str, for_update: bool = False
+) -> Participant:
+    try:
+        key = uuid.UUID(participant_id)
+    except ValueError:
+        raise NotFound("participant_id: no participant with this id") from None
+    query = (
+        select(Participant)
+        .options(joinedload(Participant.preset, innerjoin=True))
+        .where(Participant.id == key, Participant.meeting_id == meeting.id)
+    )
+    if for_update:
+        query = query.with_for_update(of=Participant)
+    participant = session.scalars(query).one_or_none()
+    if participant is None:
+        raise NotFound(f"No participant with id {key} in this meeting")
+    return participant
+
+
+def add_participant(
+    session: Session, *, meeting: Meeting, data: ParticipantCreate, signer: Signer
+) -> Participant:
+    """A new participant; or, when the meeting has one with this custom_participant_id,
+    that one, updated with the request (contract A5). Either way, with a fresh token."""
+    preset = presets.get_preset_by_name(session, app_id=meeting.app_id, name=data.preset_name)
+    query = select(Participant).where(
+        Participant.meeting_id == meeting.id,
+        Participant.custom_participant_id == data.custom_participant_id,
+    )
+    participant = session.scalars(query).one_or_none()
+    if participant is None:
+        now = utcnow()
+        participant = Participant(
+            id=uuid.uuid4(),
+            meeting_id=meeting.id,
+            custom_participant_id=data.custom_participant_id,
+            token_generation=0,
+            created_at=now,
+        )
+        session.add(participant)
+    _describe(participant, preset=preset, name=data.name, picture=data.picture)
+    return _with_token(session, participant, meeting, signer)
+
+
+def edit_participant(
+    session: Session,
+    *,
+    meeting: Meeting,
+    participant: Participant,
+    data: ParticipantUpdate,
+    signer: Signer,
+) -> Participant:
+    """PATCH: what is sent changes; a new preset revokes the participant's older tokens."""
+    sent = data.model_fields_set
+    preset = participant.preset
+    if data.preset_name is not None:
+        preset = presets.get_preset_by_name(session, app_id=meeting.app_id, name=data.preset_name)
+    _describe(
+        participant,
+        preset=preset,
+        name=data.name if "name" in sent else participant.name,
+        picture=data.picture if "picture" in sent else participant.picture,
+    )
+    return _with_token(session, participant, meeting, signer)
+
+
+def replace_participant(
+    session: Session,
+    *,
+    meeting: Meeting,
+    participant: Participant,
+    data: ParticipantCreate,
+    signer: Signer,
+) -> Participant:
+    """PUT: the participant becomes the body; its id and created_at stay."""
+    preset = presets.get_preset_by_name(session, app_id=meeting.app_id, name=data.preset_name)
+    if data.custom_participant_id != participant.custom_participant_id:
+        taken = session.scalar(
+            select(Participant.id).where(
+                Participant.meeting_id == meeting.id,
+                Participant.custom_participant_id == data.custom_participant_id,
+            )
+        )
+        if taken is not None:
+            raise Conflict(
+                "custom_participant_id: another participant of this meeting already has it"
+            )
+        participant.custom_participant_id = data.custom_participant_id
+    _describe(participant, preset=preset, name=data.name, picture=data.picture)
+    return _with_token(session, participant, meeting, signer)
+
+
+def delete_participant(session: Session, *, participant: Participant) -> Participant:
+    """Removes the participant, and with it every token it was ever given."""
+    session.delete(participant)
+    session.flush()
+    return participant
+
+
+def refresh_token(
+    session: Session, *, meeting: Meeting, participant: Participant, signer: Signer
+) -> str:
+    """A new token; the older ones stay valid until they expire."""
+    return issue_token(
+        session,
+        participant=participant,
+        meeting=meeting,
+        keys=signer.keys,
+        lifetime=signer.lifetime,
+    )
+
+
+def _describe(
+    participant: Participant, *, preset: Preset, name: str | None, picture: str | None
+) -> None:
+    if participant.preset_id is not None and participant.preset_id != preset.id:
+        participant.token_generation += 1
+    participant.preset = preset
+    participant.name = name
+    participant.picture = picture
+    participant.updated_at = utcnow()
+
+
+def _with_token(
+    session: Session, participant: Participant, meeting: Meeting, signer: Signer
+) -> Participant:
+    session.flush()
+    participant.token = refresh_token(
+        session, meeting=meeting, participant=participant, signer=signer
+    )
+    return participant

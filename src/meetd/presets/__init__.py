@@ -1,0 +1,1 @@
+"""Presets: named roles, with what a participant of the role sees and may do."""
