@@ -3,9 +3,8 @@ the official SDK, and an account with its tokens."""
 
 from __future__ import annotations
 
-import shutil
+import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from cloudflare import Cloudflare
@@ -15,23 +14,69 @@ from fastapi.testclient import TestClient
 from meetd.app import create_app
 from meetd.config import Settings
 from meetd.deployment import Deployment, open_deployment
-from tests.support import SECRET_KEY, Account, Server
+from tests.support import (
+    SECRET_KEY,
+    Account,
+    Databases,
+    PostgresDatabases,
+    Server,
+    SqliteDatabases,
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="the database every test runs against; postgresql takes the server of "
+        "MEETD_TEST_POSTGRES_URL (e.g. postgresql://127.0.0.1:5432/test)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--database") == "sqlite":
+        return
+    skip = pytest.mark.skip(reason="about SQLite only")
+    for item in items:
+        if "sqlite_only" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
-def template_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated database, made once and copied for each test (migrating takes longer)."""
-    path = tmp_path_factory.mktemp("template") / "meetd.db"
-    deployment = open_deployment(Settings(database_url=f"sqlite:///{path}", secret_key=SECRET_KEY))
-    deployment.database.dispose()
-    return path
+def databases(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Databases]:
+    if request.config.getoption("--database") == "postgresql":
+        url = os.environ.get("MEETD_TEST_POSTGRES_URL")
+        if not url:
+            pytest.exit("--database postgresql needs MEETD_TEST_POSTGRES_URL", returncode=2)
+        databases: Databases = PostgresDatabases(url)
+    else:
+        databases = SqliteDatabases(tmp_path_factory.mktemp("databases"))
+    yield databases
+    databases.close()
 
 
 @pytest.fixture
-def settings(tmp_path: Path, template_database: Path) -> Settings:
-    path = tmp_path / "meetd.db"
-    shutil.copyfile(template_database, path)
-    return Settings(database_url=f"sqlite:///{path}", secret_key=SECRET_KEY)
+def database_url(databases: Databases) -> Iterator[str]:
+    """A fresh, migrated database for this test."""
+    yield databases.new()
+    if isinstance(databases, PostgresDatabases):
+        databases.drop_all_but_template()
+
+
+@pytest.fixture
+def empty_database_url(databases: Databases) -> Iterator[str]:
+    """A fresh database with nothing in it, not even the schema."""
+    yield databases.empty()
+    if isinstance(databases, PostgresDatabases):
+        databases.drop_all_but_template()
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, secret_key=SECRET_KEY)
 
 
 @pytest.fixture

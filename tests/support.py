@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -12,15 +13,94 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
 import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import make_url
 
 from meetd.accounts import service as accounts
-from meetd.deployment import Deployment
+from meetd.config import Settings
+from meetd.deployment import Deployment, open_deployment
 
 SECRET_KEY = "test-secret-key-0123456789abcdef-0123456789"
 KIT = "/client/v4/accounts/{account_id}/realtime/kit"
+
+
+class Databases:
+    """Fresh databases for tests: a migrated one copied from a template, or an empty one."""
+
+    def new(self) -> str:
+        raise NotImplementedError
+
+    def empty(self) -> str:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+    @staticmethod
+    def migrate(url: str) -> None:
+        open_deployment(Settings(database_url=url, secret_key=SECRET_KEY)).database.dispose()
+
+
+class SqliteDatabases(Databases):
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.count = 0
+        self.template = self._path()
+        self.migrate(f"sqlite:///{self.template}")
+
+    def _path(self) -> Path:
+        self.count += 1
+        return self.folder / f"meetd-{self.count}.db"
+
+    def new(self) -> str:
+        path = self._path()
+        shutil.copyfile(self.template, path)
+        return f"sqlite:///{path}"
+
+    def empty(self) -> str:
+        return f"sqlite:///{self._path()}"
+
+
+class PostgresDatabases(Databases):
+    """Each test gets its own database, cloned from a migrated template (CREATE DATABASE ...
+    TEMPLATE takes tens of milliseconds) and dropped afterwards."""
+
+    def __init__(self, admin_url: str) -> None:
+        self.admin = make_url(admin_url).set(drivername="postgresql")
+        self.prefix = f"meetd_test_{os.getpid()}"
+        self.names: list[str] = []
+        self.template = self._create(f"{self.prefix}_template")
+        self.migrate(self._url(self.template))
+
+    def _url(self, name: str) -> str:
+        return self.admin.set(database=name).render_as_string(hide_password=False)
+
+    def _execute(self, sql: str) -> None:
+        with psycopg.connect(self._url(self.admin.database or "postgres"), autocommit=True) as db:
+            db.execute(sql)
+
+    def _create(self, name: str, template: str = "template0") -> str:
+        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        self.names.append(name)
+        return name
+
+    def new(self) -> str:
+        return self._url(self._create(f"{self.prefix}_{len(self.names)}", self.template))
+
+    def empty(self) -> str:
+        return self._url(self._create(f"{self.prefix}_{len(self.names)}"))
+
+    def drop_all_but_template(self) -> None:
+        for name in self.names[1:]:
+            self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        del self.names[1:]
+
+    def close(self) -> None:
+        for name in reversed(self.names):
+            self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 class Account:
@@ -85,6 +165,12 @@ class Server:
         self._thread.join(timeout=10)
 
 
+def environment(**changes: str | None) -> dict[str, str]:
+    """This process's environment with the test secret key, changed: None removes a name."""
+    env = {**os.environ, "MEETD_SECRET_KEY": SECRET_KEY, **changes}
+    return {name: value for name, value in env.items() if value is not None}
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -95,7 +181,7 @@ def free_port() -> int:
 class ServeProcess:
     """A real `python -m meetd serve` in its own process, as a user starts it."""
 
-    def __init__(self, *args: str, env: dict[str, str] | None = None, cwd: Path | None = None):
+    def __init__(self, *args: str, **env: str | None) -> None:
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}/client/v4"
         command = [sys.executable, "-m", "meetd", "serve", "--port", str(self.port), *args]
@@ -104,8 +190,7 @@ class ServeProcess:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            env={**os.environ, **(env or {})},
-            cwd=cwd,
+            env=environment(**env),
         )
         self.stdout: list[str] = []
         self.stderr: list[str] = []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -16,25 +15,24 @@ from cloudflare import Cloudflare
 from meetd.accounts import service as accounts
 from meetd.config import Settings
 from meetd.deployment import open_deployment
-from tests.support import SECRET_KEY, Account, ServeProcess
+from tests.support import SECRET_KEY, Account, ServeProcess, environment
 
 README = Path(__file__).parents[1] / "README.md"
-KEY = {"MEETD_SECRET_KEY": SECRET_KEY}
 
 
-def meetd(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def meetd(*args: str, **env: str | None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "meetd", *args],
         capture_output=True,
         text=True,
-        env={**os.environ, **(env or {})},
+        env=environment(**env),
         timeout=60,
         check=False,
     )
 
 
 def scope_of(database_url: str, token: str) -> str | None:
-    deployment = open_deployment(Settings(database_url=database_url))
+    deployment = open_deployment(Settings(database_url=database_url, secret_key=SECRET_KEY))
     try:
         with deployment.database.session(write=False) as session:
             principal = accounts.authenticate(session, token=token)
@@ -44,8 +42,10 @@ def scope_of(database_url: str, token: str) -> str | None:
 
 
 class TestTokenCreate:
-    def test_prints_only_a_working_admin_token_on_a_new_database(self, tmp_path: Path) -> None:
-        url = f"sqlite:///{tmp_path}/new.db"
+    def test_prints_only_a_working_admin_token_on_a_new_database(
+        self, empty_database_url: str
+    ) -> None:
+        url = empty_database_url
 
         result = meetd("token", "create", "--account-id", "acme", "--database-url", url)
 
@@ -55,8 +55,8 @@ class TestTokenCreate:
         assert re.fullmatch(r"[A-Za-z0-9_-]{40}", token)
         assert scope_of(url, token) == "admin"
 
-    def test_read_scope(self, tmp_path: Path) -> None:
-        url = f"sqlite:///{tmp_path}/new.db"
+    def test_read_scope(self, empty_database_url: str) -> None:
+        url = empty_database_url
 
         result = meetd(
             "token", "create", "--account-id", "acme", "--scope", "read", "--database-url", url
@@ -64,8 +64,8 @@ class TestTokenCreate:
 
         assert scope_of(url, result.stdout.strip()) == "read"
 
-    def test_unknown_scope_fails_and_prints_nothing(self, tmp_path: Path) -> None:
-        url = f"sqlite:///{tmp_path}/new.db"
+    def test_unknown_scope_fails_and_prints_nothing(self, empty_database_url: str) -> None:
+        url = empty_database_url
 
         result = meetd(
             "token", "create", "--account-id", "acme", "--scope", "owner", "--database-url", url
@@ -75,24 +75,24 @@ class TestTokenCreate:
         assert result.stdout == ""
         assert "invalid choice: 'owner'" in result.stderr
 
-    def test_bad_account_id_fails_with_a_clear_message(self, tmp_path: Path) -> None:
+    def test_bad_account_id_fails_with_a_clear_message(self, empty_database_url: str) -> None:
         result = meetd(
             "token",
             "create",
             "--account-id",
             "no spaces",
             "--database-url",
-            f"sqlite:///{tmp_path}/x.db",
+            empty_database_url,
         )
 
         assert result.returncode == 2
         assert result.stdout == ""
         assert "account_id: must be 1 to 32 letters, digits, '-' or '_'" in result.stderr
 
-    def test_reads_the_database_from_the_environment(self, tmp_path: Path) -> None:
-        url = f"sqlite:///{tmp_path}/env.db"
+    def test_reads_the_database_from_the_environment(self, empty_database_url: str) -> None:
+        url = empty_database_url
 
-        result = meetd("token", "create", "--account-id", "acme", env={"MEETD_DATABASE_URL": url})
+        result = meetd("token", "create", "--account-id", "acme", MEETD_DATABASE_URL=url)
 
         assert result.returncode == 0, result.stderr
         assert scope_of(url, result.stdout.strip()) == "admin"
@@ -117,7 +117,7 @@ class TestTokenVerify:
     ) -> None:
         token, _ = participant_token
 
-        result = meetd("token", "verify", token, "--database-url", settings.database_url, env=KEY)
+        result = meetd("token", "verify", token, "--database-url", settings.database_url)
 
         assert result.returncode == 0, result.stderr
         assert json.loads(result.stdout)["participantId"]
@@ -128,18 +128,14 @@ class TestTokenVerify:
         token, meeting = participant_token
         account.patch(meeting, json={"status": "INACTIVE"})
 
-        result = meetd(
-            "token", "verify", token, env=KEY | {"MEETD_DATABASE_URL": settings.database_url}
-        )
+        result = meetd("token", "verify", token, MEETD_DATABASE_URL=settings.database_url)
 
         assert result.returncode == 1
         assert result.stdout == ""
         assert "token refused (meeting_inactive)" in result.stderr
 
     def test_garbage_is_refused(self, settings: Settings) -> None:
-        result = meetd(
-            "token", "verify", "garbage", "--database-url", settings.database_url, env=KEY
-        )
+        result = meetd("token", "verify", "garbage", "--database-url", settings.database_url)
 
         assert result.returncode == 1
         assert "token refused (token_invalid)" in result.stderr
@@ -151,7 +147,7 @@ class TestKeysRotate:
     ) -> None:
         old_token, meeting = participant_token
 
-        result = meetd("keys", "rotate", "--database-url", settings.database_url, env=KEY)
+        result = meetd("keys", "rotate", "--database-url", settings.database_url)
 
         assert result.returncode == 0, result.stderr
         new_kid = result.stdout.strip()
@@ -161,9 +157,7 @@ class TestKeysRotate:
         ).json()["data"]["token"]
         assert jwt.get_unverified_header(fresh)["kid"] == new_kid
         for token in (old_token, fresh):
-            check = meetd(
-                "token", "verify", token, "--database-url", settings.database_url, env=KEY
-            )
+            check = meetd("token", "verify", token, "--database-url", settings.database_url)
             assert check.returncode == 0, check.stderr
 
 
@@ -188,14 +182,16 @@ class TestHelp:
 
 class TestServe:
     def test_quickstart_from_the_readme_works_and_data_survives_a_restart(
-        self, tmp_path: Path
+        self, tmp_path: Path, empty_database_url: str
     ) -> None:
-        url = f"sqlite:///{tmp_path}/meetd.db"
+        url = empty_database_url
+        # On SQLite, exactly as the README has it: no secret key set, a key file made.
+        key: dict[str, str | None] = {"MEETD_SECRET_KEY": None} if url.startswith("sqlite") else {}
         script = re.search(r"```python\n(# quickstart\.py\n.*?)```", README.read_text(), re.S)
         assert script is not None
         (tmp_path / "quickstart.py").write_text(script.group(1))
 
-        with ServeProcess("--database-url", url) as server:
+        with ServeProcess("--database-url", url, **key) as server:
             env = server.exported()
             assert env["CLOUDFLARE_BASE_URL"] == server.base_url
             run = subprocess.run(
@@ -212,7 +208,7 @@ class TestServe:
             assert run.stdout.splitlines() == [f"{meeting_id} {title} ACTIVE", "True"]
 
         with (
-            ServeProcess("--database-url", url) as restarted,
+            ServeProcess("--database-url", url, **key) as restarted,
             Cloudflare(
                 api_token=env["CLOUDFLARE_API_TOKEN"], base_url=restarted.base_url, max_retries=0
             ) as client,
@@ -229,31 +225,29 @@ class TestServe:
             assert meeting is not None
             assert meeting.title == title
 
-    def test_refuses_a_secret_key_other_than_the_databases(self, tmp_path: Path) -> None:
-        url = f"sqlite:///{tmp_path}/meetd.db"
-        open_deployment(Settings(database_url=url, secret_key=SECRET_KEY)).database.dispose()
-
-        result = meetd("serve", "--database-url", url, env={"MEETD_SECRET_KEY": "another-" * 5})
+    def test_refuses_a_secret_key_other_than_the_databases(self, database_url: str) -> None:
+        result = meetd("serve", "--database-url", database_url, MEETD_SECRET_KEY="another-" * 5)
 
         assert result.returncode == 2
         assert "is not the one this database was first started with" in result.stderr
         assert "another-" not in result.stderr
 
-    def test_refuses_a_short_secret_key(self, tmp_path: Path) -> None:
+    def test_refuses_a_short_secret_key(self, empty_database_url: str) -> None:
         result = meetd(
             "serve",
             "--database-url",
-            f"sqlite:///{tmp_path}/x.db",
-            env={"MEETD_SECRET_KEY": "short"},
+            empty_database_url,
+            MEETD_SECRET_KEY="short",
         )
 
         assert result.returncode == 2
         assert "MEETD_SECRET_KEY must be at least 32 characters" in result.stderr
 
+    @pytest.mark.sqlite_only
     def test_makes_a_private_key_file_beside_a_sqlite_database(self, tmp_path: Path) -> None:
         url = f"sqlite:///{tmp_path}/meetd.db"
 
-        with ServeProcess("--database-url", url):
+        with ServeProcess("--database-url", url, MEETD_SECRET_KEY=None):
             pass
 
         key_file = tmp_path / "meetd.key"

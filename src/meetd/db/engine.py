@@ -11,9 +11,11 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-# The pool is as large as the thread pool that runs request handlers, so a handler never
-# waits for a connection that another handler of the same process holds idle.
-POOL_SIZE = 40
+# SQLite connections are cheap: as many as the threads that run request handlers, so none
+# waits for a connection. A PostgreSQL server shares its connections (100 by default) among
+# every meetd process, so each process keeps a few and handlers queue for them.
+SQLITE_POOL_SIZE = 40
+POSTGRES_POOL_SIZE = 10
 
 
 class Database:
@@ -49,9 +51,11 @@ class Database:
 
 def _create_engine(url: str) -> Engine:
     if not url.startswith("sqlite"):
-        return sa.create_engine(url, pool_size=POOL_SIZE, max_overflow=0, pool_pre_ping=True)
+        return sa.create_engine(
+            url, pool_size=POSTGRES_POOL_SIZE, max_overflow=0, pool_pre_ping=True
+        )
     engine = sa.create_engine(
-        url, pool_size=POOL_SIZE, max_overflow=0, connect_args={"timeout": 30}
+        url, pool_size=SQLITE_POOL_SIZE, max_overflow=0, connect_args={"timeout": 30}
     )
     event.listen(engine, "connect", _configure_sqlite)
     event.listen(engine, "begin", _begin_sqlite)
@@ -67,6 +71,13 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+    # SQLite's own lower() folds ASCII only; searches match "Ärger" for "ärger" as PostgreSQL
+    # does.
+    dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
+
+
+def _lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
 
 
 def _begin_sqlite(connection: Connection) -> None:
