@@ -14,6 +14,8 @@ every one of them, and the framework's own errors, as the one error body of the 
 
 from __future__ import annotations
 
+import uuid
+
 AUTH_ERROR_CODE = 10000
 
 
@@ -54,3 +56,11 @@ class Conflict(ApiError):
 
 class UnsupportedMediaType(ApiError):
     status = code = 415
+
+
+def parse_id(value: str, *, field: str) -> uuid.UUID:
+    """An id from a path. One that is not a UUID names nothing here, so it is not found."""
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise NotFound(f"{field}: no such id") from None

@@ -30,7 +30,7 @@ _RSA_BITS = 2048
 class SigningKeys:
     def __init__(self, box: SecretBox, *, token_lifetime: timedelta) -> None:
         self._box = box
-        self._token_lifetime = token_lifetime
+        self.token_lifetime = token_lifetime
         self._private: dict[str, rsa.RSAPrivateKey] = {}
         self._public: dict[str, rsa.RSAPublicKey] = {}
         self._lock = threading.Lock()
@@ -63,7 +63,7 @@ class SigningKeys:
 
     def jwks(self, session: Session) -> dict[str, Any]:
         """Every key a token that has not expired may be signed with, as a JSON Web Key Set."""
-        oldest = utcnow() - self._token_lifetime
+        oldest = utcnow() - self.token_lifetime
         query = select(SigningKey.public_jwk).where(
             or_(SigningKey.retired_at.is_(None), SigningKey.retired_at > oldest)
         )
@@ -100,7 +100,7 @@ class SigningKeys:
         return cast(rsa.RSAPrivateKey, serialization.load_pem_private_key(pem, password=None))
 
     def _may_verify(self, row: SigningKey) -> bool:
-        return row.retired_at is None or row.retired_at > utcnow() - self._token_lifetime
+        return row.retired_at is None or row.retired_at > utcnow() - self.token_lifetime
 
 
 def _thumbprint(jwk: dict[str, Any]) -> str:

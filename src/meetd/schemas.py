@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -22,6 +22,19 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
 
+def _check_text(value: str) -> str:
+    # PostgreSQL cannot store NUL in text. (pydantic itself refuses lone surrogates.)
+    if "\x00" in value:
+        raise PydanticCustomError("text", "must not contain NUL characters")
+    return value
+
+
+# Every string meetd accepts is checked so: `Text`, or `Annotated[str, <constraints>, Clean]`
+# (the constraints first, so that their messages speak of characters).
+Clean = AfterValidator(_check_text)
+Text = Annotated[str, Clean]
+
+
 class Schema(BaseModel):
     """A request body: types are checked strictly (no "1" for 1, no 1 for true), and
     unknown fields are ignored, since newer SDKs send newer fields."""
@@ -35,6 +48,21 @@ def _iso_millis(value: datetime) -> str:
 
 # ISO 8601 in UTC with milliseconds and Z: 2026-01-02T03:04:05.123Z (contract A1)
 Timestamp = Annotated[datetime, PlainSerializer(_iso_millis, return_type=str)]
+
+
+def _to_utc(value: datetime) -> datetime:
+    if value.tzinfo is None:  # a time without an offset is read as UTC
+        value = value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise PydanticCustomError(
+            "datetime", "must fall between the years 1 and 9999 in UTC"
+        ) from None
+
+
+# A date-time sent with any offset (or none, meaning UTC), read as UTC.
+UtcDateTime = Annotated[datetime, AfterValidator(_to_utc)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,17 +90,21 @@ class Between:
         return {**handler(schema), "minimum": self.low, "maximum": self.high}
 
 
-def _number(value: float) -> float:
+def _number(value: float) -> int | float:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 # A JSON number, integral or not, given back as an integer when it is one.
-Number = Annotated[float, PlainSerializer(_number, return_type=float)]
+Number = Annotated[float, PlainSerializer(_number, return_type=int | float)]
 
 
 def _check_uri(value: str) -> str:
-    parts = urlsplit(value)
-    if not (parts.scheme and parts.netloc) or any(c.isspace() or c < " " for c in value):
+    try:
+        parts = urlsplit(value)
+        ok = bool(parts.scheme and parts.netloc) and not any(c.isspace() for c in value)
+    except ValueError:  # its message quotes the value
+        ok = False
+    if not ok:
         raise PydanticCustomError("uri", "must be an absolute URI such as https://host/path")
     return value
 
@@ -80,6 +112,7 @@ def _check_uri(value: str) -> str:
 Uri = Annotated[
     str,
     StringConstraints(max_length=2048),
+    Clean,
     AfterValidator(_check_uri),
     Field(json_schema_extra={"format": "uri"}),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.support import Account
@@ -47,80 +49,120 @@ class TestAuthentication:
         assert_auth_error(response, 401)
 
 
-class TestAccountIsolation:
-    @pytest.fixture
-    def their_app(self, other_account: Account) -> str:
-        return other_account.create_app("theirs")
+@pytest.fixture
+def world(account: Account, app_id: str) -> dict[str, str]:
+    """One of everything, to aim requests at."""
+    meeting = account.post(f"/{app_id}/meetings", json={"title": "t"}).json()["data"]["id"]
+    participant = account.post(
+        f"/{app_id}/meetings/{meeting}/participants",
+        json={"custom_participant_id": "ann", "preset_name": "group_call_host"},
+    ).json()["data"]["id"]
+    preset = account.get(f"/{app_id}/presets").json()["data"][0]["id"]
+    legacy_meeting = account.client.post(
+        f"/client/v4/accounts/{account.id}/realtimekit/meetings",
+        json={},
+        headers={"Authorization": f"Bearer {account.token}"},
+    ).json()["data"]["id"]
+    return {
+        "app": app_id,
+        "meeting": meeting,
+        "participant": participant,
+        "preset": preset,
+        "legacy_meeting": legacy_meeting,
+    }
 
-    @pytest.mark.parametrize(
-        ("method", "path"),
-        [
-            ("GET", "/apps"),
-            ("POST", "/apps"),
-            ("GET", "/apps/{app}"),
-            ("GET", "/{app}/meetings"),
-            ("POST", "/{app}/meetings"),
-            ("GET", "/{app}/meetings/{meeting}"),
-            ("PATCH", "/{app}/meetings/{meeting}"),
-            ("PUT", "/{app}/meetings/{meeting}"),
-        ],
-    )
+
+# Every route that changes something, relative to /accounts/{account_id}.
+WRITES = [
+    ("POST", "/realtime/kit/apps"),
+    ("POST", "/realtime/kit/{app}/meetings"),
+    ("PATCH", "/realtime/kit/{app}/meetings/{meeting}"),
+    ("PUT", "/realtime/kit/{app}/meetings/{meeting}"),
+    ("POST", "/realtime/kit/{app}/meetings/{meeting}/participants"),
+    ("PATCH", "/realtime/kit/{app}/meetings/{meeting}/participants/{participant}"),
+    ("PUT", "/realtime/kit/{app}/meetings/{meeting}/participants/{participant}"),
+    ("DELETE", "/realtime/kit/{app}/meetings/{meeting}/participants/{participant}"),
+    ("POST", "/realtime/kit/{app}/meetings/{meeting}/participants/{participant}/token"),
+    ("POST", "/realtime/kit/{app}/presets"),
+    ("PATCH", "/realtime/kit/{app}/presets/{preset}"),
+    ("PUT", "/realtime/kit/{app}/presets/{preset}"),
+    ("DELETE", "/realtime/kit/{app}/presets/{preset}"),
+    ("POST", "/realtimekit/meetings"),
+    ("PATCH", "/realtimekit/meetings/{legacy_meeting}"),
+    ("PUT", "/realtimekit/meetings/{legacy_meeting}"),
+    ("POST", "/realtimekit/meetings/{legacy_meeting}/participants"),
+]
+READS = [
+    "/realtime/kit/apps",
+    "/realtime/kit/apps/{app}",
+    "/realtime/kit/{app}/meetings",
+    "/realtime/kit/{app}/meetings/{meeting}",
+    "/realtime/kit/{app}/meetings/{meeting}/participants",
+    "/realtime/kit/{app}/meetings/{meeting}/participants/{participant}",
+    "/realtime/kit/{app}/presets",
+    "/realtime/kit/{app}/presets/{preset}",
+    "/realtimekit/meetings",
+    "/realtimekit/meetings/{legacy_meeting}",
+]
+BODY = {"name": "x", "title": "changed", "custom_participant_id": "x", "preset_name": "x"}
+
+
+def snapshot(account: Account, world: dict[str, str]) -> list[Any]:
+    """Everything a write could have changed."""
+    return [
+        account.client.get(
+            f"/client/v4/accounts/{account.id}{path.format(**world)}",
+            headers={"Authorization": f"Bearer {account.token}"},
+        ).json()
+        for path in READS
+    ]
+
+
+class TestAccountIsolation:
+    @pytest.mark.parametrize(("method", "path"), [*WRITES, *(("GET", path) for path in READS)])
     def test_a_token_of_another_account_is_403(
         self,
         account: Account,
         other_account: Account,
-        their_app: str,
+        world: dict[str, str],
         method: str,
         path: str,
     ) -> None:
-        meeting = other_account.post(f"/{their_app}/meetings", json={"title": "t"}).json()["data"]
+        before = snapshot(account, world)
 
         response = account.client.request(
             method,
-            other_account.kit + path.format(app=their_app, meeting=meeting["id"]),
-            headers={"Authorization": f"Bearer {account.token}"},
-            json={"name": "x", "title": "changed"},
+            f"/client/v4/accounts/{account.id}{path.format(**world)}",
+            headers={"Authorization": f"Bearer {other_account.token}"},
+            json=BODY,
         )
 
         assert_auth_error(response, 403)
-        unchanged = other_account.get(f"/{their_app}/meetings/{meeting['id']}").json()["data"]
-        assert unchanged == meeting
-        assert other_account.get("/apps").json()["paging"]["total_count"] == 1
+        assert snapshot(account, world) == before
 
 
 class TestReadScope:
-    def test_reads_are_allowed(self, account: Account, app_id: str) -> None:
-        meeting = account.post(f"/{app_id}/meetings", json={}).json()["data"]
+    @pytest.mark.parametrize("path", READS)
+    def test_reads_are_allowed(self, account: Account, world: dict[str, str], path: str) -> None:
+        response = account.client.get(
+            f"/client/v4/accounts/{account.id}{path.format(**world)}",
+            headers={"Authorization": f"Bearer {account.read_token}"},
+        )
 
-        for path in (
-            "/apps",
-            f"/apps/{app_id}",
-            f"/{app_id}/meetings",
-            f"/{app_id}/meetings/{meeting['id']}",
-        ):
-            assert account.get(path, token=account.read_token).status_code == 200
+        assert response.status_code == 200
 
-    @pytest.mark.parametrize(
-        ("method", "path"),
-        [
-            ("POST", "/apps"),
-            ("POST", "/{app}/meetings"),
-            ("PATCH", "/{app}/meetings/{meeting}"),
-            ("PUT", "/{app}/meetings/{meeting}"),
-        ],
-    )
+    @pytest.mark.parametrize(("method", "path"), WRITES)
     def test_every_write_is_403(
-        self, account: Account, app_id: str, method: str, path: str
+        self, account: Account, world: dict[str, str], method: str, path: str
     ) -> None:
-        meeting = account.post(f"/{app_id}/meetings", json={"title": "t"}).json()["data"]
+        before = snapshot(account, world)
 
-        response = account.request(
+        response = account.client.request(
             method,
-            path.format(app=app_id, meeting=meeting["id"]),
-            token=account.read_token,
-            json={"name": "x", "title": "changed"},
+            f"/client/v4/accounts/{account.id}{path.format(**world)}",
+            headers={"Authorization": f"Bearer {account.read_token}"},
+            json=BODY,
         )
 
         assert_auth_error(response, 403)
-        assert account.get(f"/{app_id}/meetings/{meeting['id']}").json()["data"] == meeting
-        assert account.get("/apps").json()["paging"]["total_count"] == 1
+        assert snapshot(account, world) == before

@@ -165,6 +165,18 @@ class TestCreateMeeting:
 
         assert meeting["session_keep_alive_time_in_secs"] == 90.5
 
+    def test_whole_numbers_come_back_as_integers(self, account: Account, app_id: str) -> None:
+        response = account.post(
+            f"/{app_id}/meetings",
+            json={
+                "session_keep_alive_time_in_secs": 120.0,
+                "recording_config": {"max_seconds": 60},
+            },
+        )
+
+        assert '"session_keep_alive_time_in_secs":120,' in response.text
+        assert '"max_seconds":60' in response.text
+
     def test_storage_credentials_are_sealed_and_never_returned(
         self, account: Account, app_id: str, deployment: Deployment
     ) -> None:
@@ -329,15 +341,23 @@ class TestBadInput:
         assert error["error"]["message"].startswith(message)
         assert account.get(f"/{app_id}/meetings").json()["paging"]["total_count"] == 0
 
-    def test_credentials_are_not_quoted_in_errors(self, account: Account, app_id: str) -> None:
-        storage = {"type": "aws", "access_key": "AKIA-QUOTE-ME-NOT", "region": 5}
-
-        response = account.post(
-            f"/{app_id}/meetings", json={"recording_config": {"storage_config": storage}}
-        )
+    @pytest.mark.parametrize(
+        "recording_config",
+        [
+            {"storage_config": {"type": "aws", "access_key": "AKIA-QUOTE-ME-NOT", "region": 5}},
+            {"storage_config": {"type": "aws", "access_key": "AKIA-QUOTE-ME-NOT" * 300}},
+            {"storage_config": {"type": "sftp", "password": ["AKIA-QUOTE-ME-NOT"]}},
+            {"live_streaming_config": {"rtmp_url": "rtmp://u:AKIA-QUOTE-ME-NOT\uff20evil/live"}},
+            {"live_streaming_config": {"rtmp_url": "rtmp://[AKIA-QUOTE-ME-NOT/live"}},
+        ],
+    )
+    def test_values_are_never_quoted_in_errors(
+        self, account: Account, app_id: str, recording_config: dict[str, Any]
+    ) -> None:
+        response = account.post(f"/{app_id}/meetings", json={"recording_config": recording_config})
 
         assert response.status_code == 400
-        assert "AKIA-QUOTE-ME-NOT" not in response.text
+        assert "QUOTE-ME-NOT" not in response.text
 
     @pytest.mark.parametrize(
         ("content", "message"),

@@ -71,7 +71,8 @@ class TestAddParticipant:
     def test_is_allowed_on_an_inactive_meeting(
         self, account: Account, app_id: str, meeting_id: str, path: str
     ) -> None:
-        account.patch(f"/{app_id}/meetings/{meeting_id}", json={"status": "INACTIVE"})
+        patched = account.patch(f"/{app_id}/meetings/{meeting_id}", json={"status": "INACTIVE"})
+        assert patched.json()["data"]["status"] == "INACTIVE"
 
         add(account, path)
 

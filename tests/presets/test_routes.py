@@ -299,9 +299,13 @@ class TestDeletePreset:
 
 
 class TestFindingPresets:
-    def test_unknown_and_malformed_ids_are_not_found(self, account: Account, app_id: str) -> None:
+    def test_unknown_ids_are_not_found_and_malformed_ones_refused(
+        self, account: Account, app_id: str
+    ) -> None:
         assert account.get(f"/{app_id}/presets/{uuid.uuid4()}").status_code == 404
-        assert account.get(f"/{app_id}/presets/not-an-id").status_code == 404
+        malformed = account.get(f"/{app_id}/presets/not-an-id")
+        assert malformed.status_code == 400
+        assert malformed.json()["error"]["message"] == "preset_id: must be a valid UUID"
 
     def test_a_preset_of_another_app_is_not_found(self, account: Account, app_id: str) -> None:
         other_app = account.create_app("other")

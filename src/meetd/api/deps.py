@@ -21,6 +21,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 LEGACY_SEGMENT = "/realtimekit/"
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
+MAX_PAGE_NO = 1_000_000
 
 
 async def get_deployment(request: Request) -> Deployment:
@@ -62,7 +63,8 @@ def _api_token(request: Request) -> str | None:
     return request.headers.get("x-auth-key") or None
 
 
-def _authenticate(request: Request, account_id: str, session: Session) -> Principal:
+def authenticate(request: Request, account_id: str, session: SessionDep) -> Principal:
+    """The caller: a valid API token of the account in the path (401, else 403)."""
     token = _api_token(request)
     if token is None:
         raise Unauthenticated(
@@ -76,28 +78,16 @@ def _authenticate(request: Request, account_id: str, session: Session) -> Princi
     return principal
 
 
-def authorize(request: Request, account_id: str, session: SessionDep) -> Principal:
-    """The caller, allowed to act on the account in the path; read tokens only read."""
-    principal = _authenticate(request, account_id, session)
-    if principal.scope == "read" and request.method not in SAFE_METHODS:
+Caller = Annotated[Principal, Depends(authenticate)]
+
+
+async def writes_need_admin(request: Request, caller: Caller) -> None:
+    """Read tokens only read. Every router applies this but the token check's (contract A5)."""
+    if caller.scope == "read" and request.method not in SAFE_METHODS:
         raise Forbidden("Authentication error: a read token cannot make changes")
-    return principal
-
-
-def authorize_any_scope(request: Request, account_id: str, session: SessionDep) -> Principal:
-    return _authenticate(request, account_id, session)
-
-
-Caller = Annotated[Principal, Depends(authorize)]
-AnyScopeCaller = Annotated[Principal, Depends(authorize_any_scope)]
 
 
 def app_from_path(app_id: str, caller: Caller, session: SessionDep) -> App:
-    return apps.get_app(session, account_id=caller.account_id, app_id=app_id)
-
-
-def app_for_any_scope(app_id: str, caller: AnyScopeCaller, session: SessionDep) -> App:
-    """The app in the path, for the few writes a read token may make (token checks)."""
     return apps.get_app(session, account_id=caller.account_id, app_id=app_id)
 
 
@@ -133,7 +123,7 @@ class PageParams:
 
 
 async def page_params(
-    page_no: Annotated[int, Query(ge=0, description="1-based; 0 reads as 1")] = 1,
+    page_no: Annotated[int, Query(ge=0, le=MAX_PAGE_NO, description="1-based; 0 reads as 1")] = 1,
     per_page: Annotated[
         int, Query(ge=0, le=MAX_PER_PAGE, description=f"0 reads as {DEFAULT_PER_PAGE}")
     ] = DEFAULT_PER_PAGE,

@@ -61,6 +61,8 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
         )
     if exc.status_code == 413:
         return error_response(413, 413, [TOO_LARGE_MESSAGE])
+    if exc.status_code == 400:  # the framework could not parse the body at all
+        return error_response(400, 400, ["body: is not valid JSON (it could not be parsed)"])
     return error_response(exc.status_code, exc.status_code, [str(exc.detail)], exc.headers)
 
 

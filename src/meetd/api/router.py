@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from meetd.api.deps import AppDependency, app_from_path, authorize, default_app, require_json
+from meetd.api.deps import (
+    AppDependency,
+    app_from_path,
+    default_app,
+    require_json,
+    writes_need_admin,
+)
 from meetd.apps import routes as apps
 from meetd.meetings import routes as meetings
 from meetd.participants import routes as participants
@@ -24,12 +30,12 @@ def _app_scoped(current_app: AppDependency) -> APIRouter:
 
 
 def build_api_router() -> APIRouter:
-    guarded = [Depends(require_json), Depends(authorize)]
+    guarded = [Depends(require_json), Depends(writes_need_admin)]
     kit = APIRouter(prefix=KIT_PREFIX, dependencies=guarded)
     kit.include_router(apps.router)
     kit.include_router(presets.router)
     kit.include_router(_app_scoped(app_from_path), prefix="/{app_id}")
-    # Read tokens may check participant tokens: this one authorises in its app dependency.
+    # Read tokens may check participant tokens; the app dependency authenticates them.
     kit_any_scope = APIRouter(prefix=KIT_PREFIX, dependencies=[Depends(require_json)])
     kit_any_scope.include_router(participants.tokens_router)
     legacy = APIRouter(prefix=LEGACY_PREFIX, dependencies=guarded, deprecated=True)

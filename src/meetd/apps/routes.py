@@ -10,6 +10,7 @@ from meetd.api.deps import AppFromPath, Caller, PageDep, SessionDep
 from meetd.api.envelope import Envelope, Page
 from meetd.apps import service
 from meetd.apps.schemas import AppCreate, AppCreated, AppRead, SortOrder
+from meetd.schemas import Text
 
 router = APIRouter(prefix="/apps", tags=["Apps"])
 
@@ -19,7 +20,7 @@ def list_apps(
     caller: Caller,
     session: SessionDep,
     page: PageDep,
-    search: Annotated[str | None, Query(max_length=125, description="part of a name")] = None,
+    search: Annotated[Text | None, Query(max_length=125, description="part of a name")] = None,
     sort_order: Annotated[SortOrder, Query(description="by creation time")] = "DESC",
 ) -> dict[str, Any]:
     apps, total = service.list_apps(

@@ -7,9 +7,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-from meetd.schemas import Schema, Timestamp
+from meetd.schemas import Clean, Schema, Timestamp
 
-AppName = Annotated[str, StringConstraints(min_length=1, max_length=255)]
+AppName = Annotated[str, StringConstraints(min_length=1, max_length=255), Clean]
 SortOrder = Literal["ASC", "DESC"]
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from meetd.db.paging import fetch_page
 from meetd.db.tables import Account, App
-from meetd.errors import NotFound
+from meetd.errors import NotFound, parse_id
 from meetd.presets import service as presets
 
 DEFAULT_APP_NAME = "default"
@@ -25,10 +26,7 @@ def create_app(session: Session, *, account_id: str, name: str) -> App:
 
 def get_app(session: Session, *, account_id: str, app_id: str) -> App:
     """The app, if it belongs to the account; an app of another account is not found."""
-    try:
-        key = uuid.UUID(app_id)
-    except ValueError:
-        raise NotFound("app_id: no app with this id") from None
+    key = parse_id(app_id, field="app_id")
     app = session.get(App, key)
     if app is None or app.account_id != account_id:
         raise NotFound(f"No app with id {key}")
@@ -47,10 +45,8 @@ def list_apps(
     query = select(App).where(App.account_id == account_id)
     if search:
         query = query.where(App.name.icontains(search, autoescape=True))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     order = (App.created_at.desc(), App.id.desc()) if newest_first else (App.created_at, App.id)
-    apps = session.scalars(query.order_by(*order).offset(offset).limit(limit)).all()
-    return list(apps), total
+    return fetch_page(session, query, order_by=order, offset=offset, limit=limit)
 
 
 def _oldest_app(session: Session, account_id: str) -> App | None:

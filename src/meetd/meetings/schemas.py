@@ -8,12 +8,11 @@ can be merged into the stored meeting and the result checked whole.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from meetd.schemas import Between, Number, Schema, Timestamp, Uri
+from meetd.schemas import Between, Clean, Number, Schema, Timestamp, Uri, UtcDateTime
 
 Status = Literal["ACTIVE", "INACTIVE"]
 Region = Literal["ap-south-1", "ap-southeast-1", "us-east-1", "eu-central-1"]
@@ -31,17 +30,17 @@ SummaryType = Literal[
 ]
 StorageType = Literal["aws", "azure", "digitalocean", "gcs", "sftp"]
 
-Title = Annotated[str, StringConstraints(max_length=1024)]
-Text = Annotated[str, StringConstraints(max_length=1024)]
-Credential = Annotated[str, StringConstraints(max_length=4096)]
-PrivateKey = Annotated[str, StringConstraints(max_length=16384)]
-Keyword = Annotated[str, StringConstraints(max_length=100)]
+Line = Annotated[str, StringConstraints(max_length=1024), Clean]
+Title = Line
+Credential = Annotated[str, StringConstraints(max_length=4096), Clean]
+PrivateKey = Annotated[str, StringConstraints(max_length=16384), Clean]
+Keyword = Annotated[str, StringConstraints(max_length=100), Clean]
 KeepAliveSecs = Annotated[Number, Between(60, 600)]
 MaxSeconds = Annotated[Number, Between(60, 86400)]
 WordLimit = Annotated[int, Between(150, 1000)]
 Pixels = Annotated[int, Between(1, 1920)]
 WatermarkPixels = Annotated[int, Field(ge=1, le=10000)]
-Port = Annotated[Number, Between(1, 65535)]
+Port = Annotated[int, Between(1, 65535)]
 
 # Write-only: accepted, sealed at rest, never returned, listed or logged.
 SECRET_FIELDS = ("access_key", "secret", "password", "private_key")
@@ -101,12 +100,12 @@ class StorageConfigRead(Schema):
     """The readable part of a storage configuration."""
 
     type: StorageType | None = None
-    bucket: Text | None = None
-    region: Text | None = None
-    path: Text | None = None
-    host: Text | None = None
+    bucket: Line | None = None
+    region: Line | None = None
+    path: Line | None = None
+    host: Line | None = None
     port: Port | None = None
-    username: Text | None = None
+    username: Line | None = None
     auth_method: Literal["KEY", "PASSWORD"] | None = None
 
 
@@ -142,7 +141,7 @@ class StorageConfig(StorageConfigUpdate):
 class _RecordingConfigFields(Schema):
     audio_config: AudioConfig | None = None
     video_config: VideoConfig | None = None
-    file_name_prefix: Text | None = None
+    file_name_prefix: Line | None = None
     live_streaming_config: LiveStreamingConfig | None = None
     max_seconds: MaxSeconds | None = None
     realtimekit_bucket_config: BucketConfig | None = None
@@ -189,12 +188,12 @@ class MeetingUpdate(_MeetingFields):
 class MeetingFilters(BaseModel):
     """Query filters of the meeting list; every one narrows it."""
 
-    search: Annotated[str, StringConstraints(max_length=1024)] | None = Field(
+    search: Annotated[str, StringConstraints(max_length=1024), Clean] | None = Field(
         default=None, description="the exact meeting id, or part of the title (any case)"
     )
     status: Status | None = None
-    start_time: datetime | None = Field(default=None, description="created at or after")
-    end_time: datetime | None = Field(default=None, description="created at or before")
+    start_time: UtcDateTime | None = Field(default=None, description="created at or after")
+    end_time: UtcDateTime | None = Field(default=None, description="created at or before")
 
 
 class MeetingListItem(BaseModel):

@@ -6,10 +6,11 @@ import json
 import uuid
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from meetd.crypto import SecretBox
+from meetd.db.paging import fetch_page
 from meetd.db.tables import App, Meeting, utcnow
 from meetd.errors import NotFound
 from meetd.meetings.schemas import SECRET_FIELDS, MeetingCreate, MeetingFilters, MeetingUpdate
@@ -83,9 +84,8 @@ def list_meetings(
         query = query.where(Meeting.created_at <= filters.end_time)
     if filters.search:
         query = query.where(_matches(filters.search))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    page = query.order_by(Meeting.created_at.desc(), Meeting.id.desc()).offset(offset).limit(limit)
-    return list(session.scalars(page)), total
+    order = (Meeting.created_at.desc(), Meeting.id.desc())
+    return fetch_page(session, query, order_by=order, offset=offset, limit=limit)
 
 
 def _matches(search: str) -> ColumnElement[bool]:

@@ -6,13 +6,14 @@ from fastapi import APIRouter, Depends, Request
 
 from meetd.api.deps import (
     SAFE_METHODS,
+    AppFromPath,
     DeploymentDep,
     PageDep,
     SessionDep,
-    app_for_any_scope,
 )
 from meetd.api.envelope import Envelope, Page
-from meetd.db.tables import App, Meeting, Participant
+from meetd.db.tables import Meeting, Participant
+from meetd.keys import SigningKeys
 from meetd.meetings.routes import MeetingDependency
 from meetd.participants import service
 from meetd.participants.schemas import (
@@ -25,15 +26,14 @@ from meetd.participants.schemas import (
     TokenCheck,
     TokenVerdict,
 )
-from meetd.participants.service import Signer
 from meetd.participants.tokens import verify_token
 
 
-async def signer(deployment: DeploymentDep) -> Signer:
-    return Signer(deployment.signing_keys, deployment.settings.token_lifetime)
+async def signing_keys(deployment: DeploymentDep) -> SigningKeys:
+    return deployment.signing_keys
 
 
-SignerDep = Annotated[Signer, Depends(signer)]
+KeysDep = Annotated[SigningKeys, Depends(signing_keys)]
 
 
 def build_router(meeting_from_path: MeetingDependency) -> APIRouter:
@@ -72,9 +72,9 @@ def build_router(meeting_from_path: MeetingDependency) -> APIRouter:
 
     @router.post("", status_code=201, summary="Add a participant (or re-add one)", **with_token)
     def add_participant(
-        meeting: MeetingFromPath, session: SessionDep, signer: SignerDep, data: ParticipantCreate
+        meeting: MeetingFromPath, session: SessionDep, keys: KeysDep, data: ParticipantCreate
     ) -> dict[str, Any]:
-        participant = service.add_participant(session, meeting=meeting, data=data, signer=signer)
+        participant = service.add_participant(session, meeting=meeting, data=data, keys=keys)
         return {"data": participant}
 
     @router.get(
@@ -91,11 +91,11 @@ def build_router(meeting_from_path: MeetingDependency) -> APIRouter:
         meeting: MeetingFromPath,
         participant: ParticipantFromPath,
         session: SessionDep,
-        signer: SignerDep,
+        keys: KeysDep,
         data: ParticipantUpdate,
     ) -> dict[str, Any]:
         service.edit_participant(
-            session, meeting=meeting, participant=participant, data=data, signer=signer
+            session, meeting=meeting, participant=participant, data=data, keys=keys
         )
         return {"data": participant}
 
@@ -104,11 +104,11 @@ def build_router(meeting_from_path: MeetingDependency) -> APIRouter:
         meeting: MeetingFromPath,
         participant: ParticipantFromPath,
         session: SessionDep,
-        signer: SignerDep,
+        keys: KeysDep,
         data: ParticipantCreate,
     ) -> dict[str, Any]:
         service.replace_participant(
-            session, meeting=meeting, participant=participant, data=data, signer=signer
+            session, meeting=meeting, participant=participant, data=data, keys=keys
         )
         return {"data": participant}
 
@@ -129,11 +129,9 @@ def build_router(meeting_from_path: MeetingDependency) -> APIRouter:
         meeting: MeetingFromPath,
         participant: ParticipantFromPath,
         session: SessionDep,
-        signer: SignerDep,
+        keys: KeysDep,
     ) -> dict[str, Any]:
-        token = service.refresh_token(
-            session, meeting=meeting, participant=participant, signer=signer
-        )
+        token = service.refresh_token(session, meeting=meeting, participant=participant, keys=keys)
         return {"data": {"token": token}}
 
     return router
@@ -152,12 +150,9 @@ tokens_router = APIRouter(prefix="/{app_id}/tokens", tags=["Tokens (meetd extens
     "says why. Any API token of the account may ask, read tokens included.",
 )
 def verify(
-    app: Annotated[App, Depends(app_for_any_scope)],
-    session: SessionDep,
-    deployment: DeploymentDep,
-    data: TokenCheck,
+    app: AppFromPath, session: SessionDep, keys: KeysDep, data: TokenCheck
 ) -> dict[str, Any]:
-    verdict = verify_token(session, token=data.token, keys=deployment.signing_keys, app_id=app.id)
+    verdict = verify_token(session, token=data.token, keys=keys, app_id=app.id)
     return {"data": verdict}
 
 
@@ -169,5 +164,5 @@ jwks_router = APIRouter(tags=["Tokens (meetd extension)"])
     summary="The public keys that verify participant tokens",
     response_model=dict[str, list[dict[str, Any]]],
 )
-def jwks(session: SessionDep, deployment: DeploymentDep) -> dict[str, Any]:
-    return deployment.signing_keys.jwks(session)
+def jwks(session: SessionDep, keys: KeysDep) -> dict[str, Any]:
+    return keys.jwks(session)

@@ -8,10 +8,10 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from meetd.presets.schemas import PresetName
-from meetd.schemas import Schema, Timestamp, Uri
+from meetd.schemas import Clean, Schema, Timestamp, Uri
 
-CustomParticipantId = Annotated[str, StringConstraints(min_length=1, max_length=255)]
-DisplayName = Annotated[str, StringConstraints(max_length=255)]
+CustomParticipantId = Annotated[str, StringConstraints(min_length=1, max_length=255), Clean]
+DisplayName = Annotated[str, StringConstraints(max_length=255), Clean]
 
 
 class ParticipantCreate(Schema):
@@ -61,7 +61,7 @@ class Token(BaseModel):
 
 
 class TokenCheck(Schema):
-    token: Annotated[str, StringConstraints(min_length=1, max_length=16384)]
+    token: Annotated[str, StringConstraints(min_length=1, max_length=16384), Clean]
 
 
 class TokenVerdict(BaseModel):

@@ -6,49 +6,35 @@ time, on every database."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from meetd.db.paging import fetch_page
 from meetd.db.tables import Meeting, Participant, Preset, utcnow
-from meetd.errors import Conflict, NotFound
+from meetd.errors import Conflict, NotFound, parse_id
 from meetd.keys import SigningKeys
 from meetd.participants.schemas import ParticipantCreate, ParticipantUpdate
 from meetd.participants.tokens import issue_token
 from meetd.presets import service as presets
 
 
-@dataclass(frozen=True)
-class Signer:
-    """What issuing a token takes: the deployment's keys and the tokens' lifetime."""
-
-    keys: SigningKeys
-    lifetime: timedelta
-
-
 def list_participants(
     session: Session, *, meeting: Meeting, offset: int, limit: int
 ) -> tuple[list[Participant], int]:
-    where = Participant.meeting_id == meeting.id
-    total = session.scalar(select(func.count()).select_from(Participant).where(where)) or 0
     query = (
         select(Participant)
         .options(joinedload(Participant.preset, innerjoin=True))
-        .where(where)
-        .order_by(Participant.created_at.desc(), Participant.id.desc())
+        .where(Participant.meeting_id == meeting.id)
     )
-    return list(session.scalars(query.offset(offset).limit(limit))), total
+    order = (Participant.created_at.desc(), Participant.id.desc())
+    return fetch_page(session, query, order_by=order, offset=offset, limit=limit)
 
 
 def get_participant(
     session: Session, *, meeting: Meeting, participant_id: str, for_update: bool = False
 ) -> Participant:
-    try:
-        key = uuid.UUID(participant_id)
-    except ValueError:
-        raise NotFound("participant_id: no participant with this id") from None
+    key = parse_id(participant_id, field="participant_id")
     query = (
         select(Participant)
         .options(joinedload(Participant.preset, innerjoin=True))
@@ -63,11 +49,13 @@ def get_participant(
 
 
 def add_participant(
-    session: Session, *, meeting: Meeting, data: ParticipantCreate, signer: Signer
+    session: Session, *, meeting: Meeting, data: ParticipantCreate, keys: SigningKeys
 ) -> Participant:
     """A new participant; or, when the meeting has one with this custom_participant_id,
     that one, updated with the request (contract A5). Either way, with a fresh token."""
-    preset = presets.get_preset_by_name(session, app_id=meeting.app_id, name=data.preset_name)
+    preset = presets.get_preset_for_participant(
+        session, app_id=meeting.app_id, name=data.preset_name
+    )
     query = select(Participant).where(
         Participant.meeting_id == meeting.id,
         Participant.custom_participant_id == data.custom_participant_id,
@@ -84,7 +72,7 @@ def add_participant(
         )
         session.add(participant)
     _describe(participant, preset=preset, name=data.name, picture=data.picture)
-    return _with_token(session, participant, meeting, signer)
+    return _with_token(session, participant, meeting, keys)
 
 
 def edit_participant(
@@ -93,20 +81,22 @@ def edit_participant(
     meeting: Meeting,
     participant: Participant,
     data: ParticipantUpdate,
-    signer: Signer,
+    keys: SigningKeys,
 ) -> Participant:
     """PATCH: what is sent changes; a new preset revokes the participant's older tokens."""
     sent = data.model_fields_set
     preset = participant.preset
     if data.preset_name is not None:
-        preset = presets.get_preset_by_name(session, app_id=meeting.app_id, name=data.preset_name)
+        preset = presets.get_preset_for_participant(
+            session, app_id=meeting.app_id, name=data.preset_name
+        )
     _describe(
         participant,
         preset=preset,
         name=data.name if "name" in sent else participant.name,
         picture=data.picture if "picture" in sent else participant.picture,
     )
-    return _with_token(session, participant, meeting, signer)
+    return _with_token(session, participant, meeting, keys)
 
 
 def replace_participant(
@@ -115,10 +105,12 @@ def replace_participant(
     meeting: Meeting,
     participant: Participant,
     data: ParticipantCreate,
-    signer: Signer,
+    keys: SigningKeys,
 ) -> Participant:
     """PUT: the participant becomes the body; its id and created_at stay."""
-    preset = presets.get_preset_by_name(session, app_id=meeting.app_id, name=data.preset_name)
+    preset = presets.get_preset_for_participant(
+        session, app_id=meeting.app_id, name=data.preset_name
+    )
     if data.custom_participant_id != participant.custom_participant_id:
         taken = session.scalar(
             select(Participant.id).where(
@@ -132,7 +124,7 @@ def replace_participant(
             )
         participant.custom_participant_id = data.custom_participant_id
     _describe(participant, preset=preset, name=data.name, picture=data.picture)
-    return _with_token(session, participant, meeting, signer)
+    return _with_token(session, participant, meeting, keys)
 
 
 def delete_participant(session: Session, *, participant: Participant) -> Participant:
@@ -143,16 +135,14 @@ def delete_participant(session: Session, *, participant: Participant) -> Partici
 
 
 def refresh_token(
-    session: Session, *, meeting: Meeting, participant: Participant, signer: Signer
+    session: Session, *, meeting: Meeting, participant: Participant, keys: SigningKeys
 ) -> str:
     """A new token; the older ones stay valid until they expire."""
-    return issue_token(
-        session,
-        participant=participant,
-        meeting=meeting,
-        keys=signer.keys,
-        lifetime=signer.lifetime,
-    )
+    return issue_token(session, participant=participant, meeting=meeting, keys=keys)
+
+
+def _preset(session: Session, meeting: Meeting, name: str) -> Preset:
+    return presets.get_preset_for_participant(session, app_id=meeting.app_id, name=name)
 
 
 def _describe(
@@ -167,10 +157,8 @@ def _describe(
 
 
 def _with_token(
-    session: Session, participant: Participant, meeting: Meeting, signer: Signer
+    session: Session, participant: Participant, meeting: Meeting, keys: SigningKeys
 ) -> Participant:
     session.flush()
-    participant.token = refresh_token(
-        session, meeting=meeting, participant=participant, signer=signer
-    )
+    participant.token = refresh_token(session, meeting=meeting, participant=participant, keys=keys)
     return participant

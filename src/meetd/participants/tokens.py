@@ -11,7 +11,6 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 import jwt
@@ -26,12 +25,7 @@ CLAIMS = ("orgId", "meetingId", "participantId", "presetId", "iat", "exp", "jti"
 
 
 def issue_token(
-    session: Session,
-    *,
-    participant: Participant,
-    meeting: Meeting,
-    keys: SigningKeys,
-    lifetime: timedelta,
+    session: Session, *, participant: Participant, meeting: Meeting, keys: SigningKeys
 ) -> str:
     kid, private_key = keys.current(session)
     now = int(time.time())
@@ -41,7 +35,7 @@ def issue_token(
         "participantId": str(participant.id),
         "presetId": str(participant.preset_id),
         "iat": now,
-        "exp": now + int(lifetime.total_seconds()),
+        "exp": now + int(keys.token_lifetime.total_seconds()),
         "jti": f"{participant.token_generation}.{uuid.uuid4().hex}",
     }
     return jwt.encode(claims, private_key, algorithm=ALGORITHM, headers={"kid": kid})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -11,13 +12,14 @@ from meetd.api.envelope import Envelope, Page
 from meetd.db.tables import Preset
 from meetd.presets import service
 from meetd.presets.schemas import PresetCreate, PresetListItem, PresetRead, PresetUpdate
+from meetd.schemas import Text
 
 router = APIRouter(prefix="/{app_id}/presets", tags=["Presets"])
-ONE: dict[str, Any] = {"response_model": Envelope[PresetRead]}
+ONE: dict[str, Any] = {"response_model": Envelope[PresetRead], "response_model_exclude_none": True}
 
 
 def preset_from_path(
-    request: Request, preset_id: str, app: AppFromPath, session: SessionDep
+    request: Request, preset_id: uuid.UUID, app: AppFromPath, session: SessionDep
 ) -> Preset:
     return service.get_preset(
         session, app=app, preset_id=preset_id, for_update=request.method not in SAFE_METHODS
@@ -32,7 +34,7 @@ def list_presets(
     app: AppFromPath,
     session: SessionDep,
     page: PageDep,
-    search: Annotated[str | None, Query(max_length=255, description="part of a name")] = None,
+    search: Annotated[Text | None, Query(max_length=255, description="part of a name")] = None,
 ) -> dict[str, Any]:
     presets, total = service.list_presets(
         session, app=app, search=search, offset=page.offset, limit=page.per_page

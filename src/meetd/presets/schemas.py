@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
-from meetd.schemas import Between, Number, Schema, Timestamp
+from meetd.schemas import Between, Clean, Number, Schema, Text, Timestamp
 
 
 def _plugin_id(value: str) -> str:
@@ -22,15 +22,15 @@ def _plugin_id(value: str) -> str:
 
 
 PresetName = Annotated[
-    str, StringConstraints(min_length=1, max_length=255, pattern=r"^[^\x00-\x1f]+$")
+    str, StringConstraints(min_length=1, max_length=255, pattern=r"^[^\x00-\x1f]+$"), Clean
 ]
-PluginId = Annotated[str, AfterValidator(_plugin_id), Field(json_schema_extra={"format": "uuid"})]
+PluginId = Annotated[Text, AfterValidator(_plugin_id), Field(json_schema_extra={"format": "uuid"})]
 Quality = Literal["hd", "vga", "qvga", "fhd", "uhd"]
 FrameRate = Annotated[Number, Between(1, 30)]
 Count = Annotated[Number, Between(0, 100)]
 Production = Literal["ALLOWED", "NOT_ALLOWED", "CAN_REQUEST"]
-Color = Annotated[str, StringConstraints(min_length=1, max_length=64)]
-Label = Annotated[str, StringConstraints(max_length=255)]
+Color = Annotated[str, StringConstraints(min_length=1, max_length=64), Clean]
+Label = Annotated[str, StringConstraints(max_length=255), Clean]
 
 
 # config
@@ -111,7 +111,7 @@ class DesignTokens(Schema):
     theme: Literal["darkest", "dark", "light"]
     font_family: Label | None = None
     google_font: Label | None = None
-    logo: Annotated[str, StringConstraints(max_length=2048)] | None = None
+    logo: Annotated[str, StringConstraints(max_length=2048), Clean] | None = None
 
 
 class PresetUI(Schema):

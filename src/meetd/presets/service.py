@@ -9,6 +9,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from meetd.db.paging import fetch_page
 from meetd.db.tables import App, Participant, Preset, utcnow
 from meetd.errors import Conflict, NotFound
 from meetd.merge import patched
@@ -30,22 +31,25 @@ def create_preset(session: Session, *, app: App, data: PresetCreate) -> Preset:
     return preset
 
 
-def get_preset(session: Session, *, app: App, preset_id: str, for_update: bool = False) -> Preset:
-    try:
-        key = uuid.UUID(preset_id)
-    except ValueError:
-        raise NotFound("preset_id: no preset with this id") from None
-    query = select(Preset).where(Preset.id == key, Preset.app_id == app.id)
+def get_preset(
+    session: Session, *, app: App, preset_id: uuid.UUID, for_update: bool = False
+) -> Preset:
+    query = select(Preset).where(Preset.id == preset_id, Preset.app_id == app.id)
     preset = session.scalars(query.with_for_update() if for_update else query).one_or_none()
     if preset is None:
-        raise NotFound(f"No preset with id {key}")
+        raise NotFound(f"No preset with id {preset_id}")
     return preset
 
 
-def get_preset_by_name(session: Session, *, app_id: uuid.UUID, name: str) -> Preset:
-    """Names match case-sensitively (reference B6)."""
+def get_preset_for_participant(session: Session, *, app_id: uuid.UUID, name: str) -> Preset:
+    """The preset a participant is being given, by name (case-sensitive, reference B6).
+
+    It stays share-locked until the transaction ends, so it cannot be deleted before the
+    participant that uses it is stored: a delete either waits and then finds it in use, or
+    goes first and this finds nothing.
+    """
     query = select(Preset).where(Preset.app_id == app_id, Preset.name == name)
-    preset = session.scalars(query).one_or_none()
+    preset = session.scalars(query.with_for_update(read=True)).one_or_none()
     if preset is None:
         raise NotFound(f"preset_name: no preset named '{name}' in this app")
     return preset
@@ -57,9 +61,8 @@ def list_presets(
     query = select(Preset).where(Preset.app_id == app.id)
     if search:
         query = query.where(Preset.name.icontains(search, autoescape=True))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    page = query.order_by(Preset.created_at.desc(), Preset.id.desc()).offset(offset).limit(limit)
-    return list(session.scalars(page)), total
+    order = (Preset.created_at.desc(), Preset.id.desc())
+    return fetch_page(session, query, order_by=order, offset=offset, limit=limit)
 
 
 def update_preset(session: Session, *, preset: Preset, data: PresetUpdate) -> Preset:
@@ -83,7 +86,10 @@ def delete_preset(session: Session, *, preset: Preset) -> Preset:
             "move them to another preset or delete them first"
         )
     session.delete(preset)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # the foreign key behind the count above
+        raise Conflict(f"Preset '{preset.name}' is used by participants") from None
     return preset
 
 
