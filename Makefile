@@ -8,8 +8,16 @@ BIN := $(VENV)/bin
 run: $(VENV)/.run
 	$(BIN)/meetd serve
 
+# The whole suite on SQLite, then again on PostgreSQL when MEETD_TEST_POSTGRES_URL names a
+# server (each test gets a database of its own there, dropped afterwards).
 test: $(VENV)/.dev lint
 	$(BIN)/pytest
+ifdef MEETD_TEST_POSTGRES_URL
+	$(BIN)/pytest --database postgresql
+else
+	@echo "meetd: PostgreSQL pass SKIPPED: set MEETD_TEST_POSTGRES_URL (for example" \
+		"postgresql://127.0.0.1:5432/test) to run the suite against PostgreSQL too"
+endif
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

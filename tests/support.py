@@ -233,6 +233,9 @@ class ServeProcess:
         return self.wait_ready()
 
     def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
         if self.process.poll() is None:
             self.stop()
         for reader in self._readers:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -51,13 +52,19 @@ def serve(args: argparse.Namespace) -> int:
             f"meetd: serving {base_url} (more tokens: meetd token create --account-id ID)",
             flush=True,
         )
-    uvicorn.run(
-        create_app(deployment.settings),
-        host=args.host,
-        port=args.port,
-        access_log=args.access_log,
-        server_header=False,
-    )
+    options = {"host": args.host, "port": args.port, "access_log": args.access_log}
+    if args.workers == 1:
+        uvicorn.run(create_app(deployment.settings), server_header=False, **options)
+    else:
+        # Each worker process builds its own app and reads its settings from the environment.
+        os.environ["MEETD_DATABASE_URL"] = deployment.settings.database_url
+        uvicorn.run(
+            "meetd.app:create_app",
+            factory=True,
+            workers=args.workers,
+            server_header=False,
+            **options,
+        )
     return 0
 
 
@@ -86,6 +93,12 @@ def rotate_key(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number, at least 1: {value!r}")
+    return int(value)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="meetd",
@@ -103,6 +116,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve_parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve_parser.add_argument("--port", type=int, default=8787, help="port to listen on")
     serve_parser.add_argument("--database-url", help=DATABASE_HELP)
+    serve_parser.add_argument(
+        "--workers",
+        type=_positive,
+        default=1,
+        help="processes serving requests, all sharing the database (default: 1)",
+    )
     serve_parser.add_argument(
         "--access-log",
         action=argparse.BooleanOptionalAction,

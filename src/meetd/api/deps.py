@@ -3,11 +3,12 @@ the page. Path resources are loaded and checked here, so no handler repeats fetc
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from meetd.accounts import service as accounts
@@ -32,14 +33,20 @@ async def get_deployment(request: Request) -> Deployment:
 DeploymentDep = Annotated[Deployment, Depends(get_deployment)]
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """One transaction per request, committed before the answer is sent (scope="function")
     and rolled back when the request fails, so an error never leaves a partial write."""
     database = request.app.state.deployment.database
     # A legacy path may create the account's default app, even on a GET.
     write = request.method not in SAFE_METHODS or LEGACY_SEGMENT in request.scope["path"]
-    with database.session(write=write) as session, session.begin():
-        yield session
+    async with database.admit(write=write):
+        session = database.session(write=write)  # no I/O until its first query
+        try:
+            yield session
+            await run_in_threadpool(session.commit)
+        finally:
+            # Rolls back what was not committed, and returns the connection to the pool.
+            await run_in_threadpool(session.close)
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
+import anyio
 import sqlalchemy as sa
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, Engine
@@ -31,10 +32,31 @@ class Database:
         self._write = sessionmaker(
             self.engine.execution_options(sqlite_immediate=True), expire_on_commit=False
         )
+        # See admit(): SQLite lets one writer in at a time; PostgreSQL as many requests as
+        # the pool has connections.
+        self._writers = anyio.Semaphore(1 if self.is_sqlite else POSTGRES_POOL_SIZE)
+        self._readers = None if self.is_sqlite else self._writers
 
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
+
+    @asynccontextmanager
+    async def admit(self, *, write: bool) -> AsyncIterator[None]:
+        """Wait, in the event loop, until a request may use the database.
+
+        A request does its database work in several hops through the thread pool. One that
+        holds a lock (SQLite's write lock, a PostgreSQL row lock or pool connection) must
+        find a free thread for its next hop; if the pool's threads were all taken by
+        requests blocked waiting for that very lock, none would ever move. Admitting only
+        as many requests as can hold the database at once keeps threads free for them.
+        """
+        gate = self._writers if write else self._readers
+        if gate is None:  # SQLite readers never wait for a lock
+            yield
+            return
+        async with gate:
+            yield
 
     def session(self, *, write: bool) -> Session:
         return (self._write if write else self._read)()

@@ -47,6 +47,17 @@ def utcnow() -> datetime:
 Document = dict[str, Any]
 
 
+def trigram_index(table: str, column: str) -> Index:
+    """On PostgreSQL, a GIN trigram index: a case-insensitive substring search (ILIKE
+    '%term%') reads it instead of scanning the table. Other databases have no such index."""
+    return Index(
+        f"ix_{table}_{column}_trgm",
+        column,
+        postgresql_using="gin",
+        postgresql_ops={column: "gin_trgm_ops"},
+    ).ddl_if(dialect="postgresql")
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(
         naming_convention={
@@ -94,7 +105,7 @@ class ApiToken(Base):
 
 class App(Base):
     __tablename__ = "apps"
-    __table_args__ = (Index(None, "account_id", "created_at", "id"),)
+    __table_args__ = (Index(None, "account_id", "created_at", "id"), trigram_index("apps", "name"))
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
@@ -113,6 +124,7 @@ class Meeting(Base):
         ),
         Index(None, "app_id", "created_at", "id"),
         Index(None, "app_id", "status", "created_at", "id"),
+        trigram_index("meetings", "title"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
@@ -139,6 +151,7 @@ class Preset(Base):
     __table_args__ = (
         UniqueConstraint("app_id", "name"),
         Index(None, "app_id", "created_at", "id"),
+        trigram_index("presets", "name"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)

@@ -8,6 +8,7 @@ from alembic.autogenerate.api import AutogenContext
 
 from meetd.config import Settings
 from meetd.db.engine import Database
+from meetd.db.migrate import include_object
 from meetd.db.tables import Base, UTCDateTime
 
 
@@ -22,17 +23,18 @@ def render_item(kind: str, item: Any, autogen: AutogenContext) -> str | Literal[
     return False
 
 
-connection = context.config.attributes.get("connection")
-if connection is None:  # `alembic` run by hand, e.g. to write a new revision
-    database = Database(Settings.from_env().database_url)
-    connection = database.engine.connect()
-
+# `alembic` run by hand (to write a new revision) has no connection from meetd.
+connection = (
+    context.config.attributes.get("connection")
+    or Database(Settings.from_env().database_url).engine.connect()
+)
 context.configure(
     connection=connection,
     target_metadata=Base.metadata,
     render_as_batch=True,  # SQLite alters a table by rebuilding it
     compare_type=True,
     render_item=render_item,
+    include_object=lambda *args: include_object(connection.dialect.name, *args),
 )
 with context.begin_transaction():
     context.run_migrations()

@@ -1,0 +1,316 @@
+"""The concurrency guarantees, proven on real servers over real HTTP, on every database:
+requests fired together through a barrier, then the stored state checked."""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import httpx
+import jwt
+import pytest
+from sqlalchemy import func, select
+
+from meetd.config import Settings
+from meetd.db.tables import Account as AccountRow
+from meetd.db.tables import App, Meeting, SigningKey
+from meetd.deployment import Deployment, open_deployment
+from tests.support import SECRET_KEY, Account, ServeProcess, Server
+
+Call = Callable[[httpx.Client], httpx.Response]
+
+
+def together(calls: list[Call]) -> list[httpx.Response]:
+    """Every call at once: each waits at a barrier until all are ready to send."""
+    barrier = threading.Barrier(len(calls))
+    limits = httpx.Limits(max_connections=len(calls))
+    with httpx.Client(limits=limits, timeout=60) as client:
+
+        def run(call: Call) -> httpx.Response:
+            barrier.wait()
+            return call(client)
+
+        with ThreadPoolExecutor(len(calls)) as pool:
+            return list(pool.map(run, calls))
+
+
+class Api:
+    """Requests of an account against a real server."""
+
+    def __init__(self, base_url: str, account_id: str, token: str) -> None:
+        self.kit = f"{base_url}/accounts/{account_id}/realtime/kit"
+        self.legacy = f"{base_url}/accounts/{account_id}/realtimekit"
+        self.headers = {"Authorization": f"Bearer {token}"}
+
+    def call(self, method: str, url: str, body: Any = None) -> Call:
+        return lambda client: client.request(method, url, json=body, headers=self.headers)
+
+    def send(self, method: str, url: str, body: Any = None) -> Any:
+        with httpx.Client(timeout=60) as client:
+            response = self.call(method, url, body)(client)
+        assert response.status_code < 300, response.text
+        return response.json()
+
+
+@pytest.fixture
+def api(server: Server, account: Account) -> Api:
+    return Api(server.base_url, account.id, account.token)
+
+
+@pytest.fixture
+def meeting_url(api: Api, app_id: str) -> str:
+    meeting = api.send("POST", f"{api.kit}/{app_id}/meetings", {})["data"]
+    return f"{api.kit}/{app_id}/meetings/{meeting['id']}"
+
+
+def assert_no_server_errors(responses: list[httpx.Response]) -> None:
+    assert [r.status_code for r in responses if r.status_code >= 500] == []
+
+
+class TestParticipants:
+    def test_fifty_adds_of_one_custom_id_make_one_participant(
+        self, api: Api, meeting_url: str
+    ) -> None:
+        body = {"custom_participant_id": "same", "preset_name": "group_call_participant"}
+
+        responses = together([api.call("POST", f"{meeting_url}/participants", body)] * 50)
+
+        assert [r.status_code for r in responses] == [201] * 50
+        assert len({r.json()["data"]["id"] for r in responses}) == 1
+        assert api.send("GET", f"{meeting_url}/participants")["paging"]["total_count"] == 1
+
+    def test_deleting_a_preset_while_participants_are_added_to_it(
+        self, api: Api, app_id: str, meeting_url: str
+    ) -> None:
+        presets = f"{api.kit}/{app_id}/presets"
+        host = api.send("GET", f"{presets}?search=group_call_host")["data"][0]["id"]
+        body = api.send("GET", f"{presets}/{host}")["data"]
+        preset = api.send("POST", presets, {**body, "name": "contested"})["data"]["id"]
+        adds = [
+            api.call(
+                "POST",
+                f"{meeting_url}/participants",
+                {"custom_participant_id": f"p{n}", "preset_name": "contested"},
+            )
+            for n in range(10)
+        ]
+
+        responses = together([*adds, api.call("DELETE", f"{presets}/{preset}")])
+
+        assert_no_server_errors(responses)
+        *added, deleted = responses
+        stored = api.send("GET", f"{meeting_url}/participants")["paging"]["total_count"]
+        assert stored == sum(r.status_code == 201 for r in added)
+        if deleted.status_code == 200:
+            assert all(r.status_code in (201, 404) for r in added)
+        else:
+            assert deleted.status_code == 409
+            assert stored > 0
+
+
+# Every field a PATCH can set on its own, with a value unlike the meeting's to start with.
+FIELDS: list[dict[str, Any]] = [
+    {"title": "patched"},
+    {"record_on_start": True},
+    {"live_stream_on_start": True},
+    {"persist_chat": True},
+    {"summarize_on_end": True},
+    {"transcribe_on_end": True},
+    {"session_keep_alive_time_in_secs": 300},
+    {"preferred_region": "us-east-1"},
+    {"status": "INACTIVE"},
+    {"ai_config": {"transcription": {"keywords": ["k"]}}},
+    {"ai_config": {"transcription": {"language": "fr"}}},
+    {"ai_config": {"transcription": {"profanity_filter": True}}},
+    {"ai_config": {"summarization": {"summary_type": "lecture"}}},
+    {"ai_config": {"summarization": {"text_format": "plain_text"}}},
+    {"ai_config": {"summarization": {"word_limit": 900}}},
+    {"recording_config": {"file_name_prefix": "rec"}},
+    {"recording_config": {"max_seconds": 7200}},
+    {"recording_config": {"audio_config": {"codec": "MP3"}}},
+    {"recording_config": {"audio_config": {"channel": "mono"}}},
+    {"recording_config": {"audio_config": {"export_file": False}}},
+    {"recording_config": {"video_config": {"codec": "VP9"}}},
+    {"recording_config": {"video_config": {"width": 640}}},
+    {"recording_config": {"video_config": {"height": 480}}},
+    {"recording_config": {"video_config": {"export_file": False}}},
+    {"recording_config": {"video_config": {"watermark": {"url": "https://x.example/w.png"}}}},
+    {"recording_config": {"video_config": {"watermark": {"position": "right top"}}}},
+    {"recording_config": {"video_config": {"watermark": {"size": {"width": 10}}}}},
+    {"recording_config": {"video_config": {"watermark": {"size": {"height": 20}}}}},
+    {"recording_config": {"live_streaming_config": {"rtmp_url": "rtmp://x.example/live"}}},
+    {"recording_config": {"realtimekit_bucket_config": {"enabled": False}}},
+    {"recording_config": {"storage_config": {"bucket": "b"}}},
+    {"recording_config": {"storage_config": {"region": "r"}}},
+    {"recording_config": {"storage_config": {"path": "p"}}},
+    {"recording_config": {"storage_config": {"host": "h.example"}}},
+    {"recording_config": {"storage_config": {"port": 2222}}},
+    {"recording_config": {"storage_config": {"username": "u"}}},
+    {"recording_config": {"storage_config": {"access_key": "ak"}}},
+    {"recording_config": {"storage_config": {"secret": "sk"}}},
+    {"recording_config": {"storage_config": {"password": "pw"}}},
+    {"recording_config": {"storage_config": {"private_key": "pk"}}},
+]
+START = {
+    "ai_config": {"transcription": {}, "summarization": {}},
+    "recording_config": {
+        "audio_config": {},
+        "video_config": {"watermark": {"size": {}}},
+        "live_streaming_config": {},
+        "realtimekit_bucket_config": {"enabled": True},
+        "storage_config": {"type": "gcs"},
+    },
+}
+SECRETS = ("access_key", "secret", "password", "private_key")
+
+
+def leaves(document: dict[str, Any], path: tuple[str, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    for key, value in document.items():
+        if isinstance(value, dict):
+            yield from leaves(value, (*path, key))
+        else:
+            yield (*path, key, value)
+
+
+class TestMeetings:
+    def test_fifty_patches_of_different_fields_are_all_applied(
+        self, api: Api, app_id: str, deployment: Deployment
+    ) -> None:
+        # A meeting has 40 fields a PATCH can set; the ten first are sent twice, alike.
+        meeting = api.send("POST", f"{api.kit}/{app_id}/meetings", START)["data"]
+        url = f"{api.kit}/{app_id}/meetings/{meeting['id']}"
+        patches = (FIELDS * 2)[:50]
+
+        responses = together([api.call("PATCH", url, patch) for patch in patches])
+
+        assert [r.status_code for r in responses] == [200] * 50
+        stored = api.send("GET", url)["data"]
+        credentials = stored_credentials(deployment, meeting["id"])
+        for *path, value in (leaf for patch in FIELDS for leaf in leaves(patch)):
+            if path[-1] in SECRETS:
+                assert credentials[path[-1]] == value
+                continue
+            found = stored
+            for key in path:
+                found = found[key]
+            assert found == value, path
+
+    def test_concurrent_first_use_of_a_legacy_path_makes_one_default_app(self, api: Api) -> None:
+        calls = [api.call("GET", f"{api.legacy}/meetings")] * 10
+        calls += [api.call("POST", f"{api.legacy}/meetings", {"title": "t"})] * 10
+
+        responses = together(calls)
+
+        assert [r.status_code for r in responses] == [200] * 10 + [201] * 10
+        apps = api.send("GET", f"{api.kit}/apps")["data"]
+        assert [a["name"] for a in apps] == ["default"]
+        meetings = api.send("GET", f"{api.kit}/{apps[0]['id']}/meetings")
+        assert meetings["paging"]["total_count"] == 10
+
+
+class TestApps:
+    def test_concurrent_apps_each_get_exactly_the_six_default_presets(self, api: Api) -> None:
+        responses = together(
+            [api.call("POST", f"{api.kit}/apps", {"name": f"app-{n}"}) for n in range(20)]
+        )
+
+        assert [r.status_code for r in responses] == [201] * 20
+        for response in responses:
+            app_id = response.json()["data"]["app"]["id"]
+            presets = api.send("GET", f"{api.kit}/{app_id}/presets?per_page=100")["data"]
+            assert sorted(p["name"] for p in presets) == sorted(
+                [
+                    "group_call_host",
+                    "group_call_participant",
+                    "livestream_host",
+                    "livestream_viewer",
+                    "webinar_presenter",
+                    "webinar_viewer",
+                ]
+            )
+
+
+def stored_credentials(deployment: Deployment, meeting_id: str) -> dict[str, str]:
+    key = uuid.UUID(meeting_id)
+    with deployment.database.session(write=False) as session:
+        sealed = session.scalars(select(Meeting.storage_credentials).where(Meeting.id == key)).one()
+    assert sealed is not None
+    credentials: dict[str, str] = json.loads(deployment.storage_box.open(sealed, context=key.bytes))
+    return credentials
+
+
+class TestProcesses:
+    def test_processes_starting_at_once_on_an_empty_database_migrate_it_once(
+        self, empty_database_url: str
+    ) -> None:
+        servers = [ServeProcess("--database-url", empty_database_url) for _ in range(4)]
+        try:
+            for server in servers:
+                server.wait_ready()
+        finally:
+            for server in servers:
+                server.close()
+
+        # Every one served (wait_ready above), and none logged an error on the way.
+        for server in servers:
+            assert not [line for line in server.stderr if "Traceback" in line or "ERROR" in line]
+        first_starts = [s for s in servers if any(line.startswith("export ") for line in s.stdout)]
+        assert len(first_starts) == 1
+        deployment = open_deployment(
+            Settings(database_url=empty_database_url, secret_key=SECRET_KEY)
+        )
+        with deployment.database.session(write=False) as session:
+            assert session.scalar(select(func.count()).select_from(AccountRow)) == 1
+            assert session.scalar(select(func.count()).select_from(SigningKey)) == 1
+            assert session.scalar(select(func.count()).select_from(App)) == 0
+        deployment.database.dispose()
+
+    def test_two_servers_on_one_database_act_as_one(self, database_url: str) -> None:
+        with (
+            ServeProcess("--database-url", database_url) as first,
+            ServeProcess("--database-url", database_url) as second,
+        ):
+            env = first.exported()
+            one = Api(first.base_url, env["CLOUDFLARE_ACCOUNT_ID"], env["CLOUDFLARE_API_TOKEN"])
+            two = Api(second.base_url, env["CLOUDFLARE_ACCOUNT_ID"], env["CLOUDFLARE_API_TOKEN"])
+
+            app = one.send("POST", f"{one.kit}/apps", {"name": "shared"})["data"]["app"]["id"]
+            meeting = one.send("POST", f"{one.kit}/{app}/meetings", {"title": "t"})["data"]
+            path = f"/{app}/meetings/{meeting['id']}"
+
+            assert two.send("GET", f"{two.kit}{path}")["data"] == meeting
+            patched = two.send("PATCH", f"{two.kit}{path}", {"persist_chat": True})["data"]
+            assert one.send("GET", f"{one.kit}{path}")["data"] == patched
+            added = two.send(
+                "POST",
+                f"{two.kit}{path}/participants",
+                {"custom_participant_id": "ann", "preset_name": "group_call_host"},
+            )["data"]
+            for server in (one, two):
+                verdict = server.send(
+                    "POST", f"{server.kit}/{app}/tokens/verify", {"token": added["token"]}
+                )["data"]
+                assert verdict["valid"] is True
+            one.send(
+                "PATCH",
+                f"{one.kit}{path}/participants/{added['id']}",
+                {"preset_name": "webinar_viewer"},
+            )
+            verdict = two.send("POST", f"{two.kit}/{app}/tokens/verify", {"token": added["token"]})[
+                "data"
+            ]
+            assert verdict["reason"] == "token_revoked"
+            with httpx.Client() as client:
+                jwks = [
+                    client.get(
+                        s.base_url.removesuffix("/client/v4") + "/.well-known/jwks.json"
+                    ).json()
+                    for s in (first, second)
+                ]
+            assert jwks[0] == jwks[1]
+            kid = jwt.get_unverified_header(added["token"])["kid"]
+            assert [k["kid"] for k in jwks[0]["keys"]] == [kid]
