@@ -4,10 +4,12 @@ requests fired together through a barrier, then the stored state checked."""
 from __future__ import annotations
 
 import json
+import subprocess
 import threading
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -268,6 +270,29 @@ class TestProcesses:
             assert session.scalar(select(func.count()).select_from(SigningKey)) == 1
             assert session.scalar(select(func.count()).select_from(App)) == 0
         deployment.database.dispose()
+
+    def test_workers_serve_from_several_processes(self, database_url: str) -> None:
+        with ServeProcess("--database-url", database_url, "--workers", "2") as server:
+            env = server.exported()
+            api = Api(server.base_url, env["CLOUDFLARE_ACCOUNT_ID"], env["CLOUDFLARE_API_TOKEN"])
+            responses = together(
+                [api.call("POST", f"{api.kit}/apps", {"name": f"a{n}"}) for n in range(10)]
+            )
+            children = subprocess.run(
+                ["pgrep", "-P", str(server.process.pid)],
+                capture_output=True,
+                text=True,
+                check=False,
+            ).stdout.split()
+            # uvicorn's workers are spawned processes (beside them: multiprocessing's tracker)
+            workers = [
+                pid
+                for pid in children
+                if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+            ]
+
+        assert [r.status_code for r in responses] == [201] * 10
+        assert len(workers) == 2
 
     def test_two_servers_on_one_database_act_as_one(self, database_url: str) -> None:
         with (
