@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import jwt
@@ -13,8 +14,10 @@ import pytest
 from cloudflare import Cloudflare
 
 from meetd.accounts import service as accounts
+from meetd.cache import TtlCache
 from meetd.config import Settings
 from meetd.deployment import open_deployment
+from meetd.keys import CURRENT_KEY_SECONDS
 from tests.support import SECRET_KEY, Account, ServeProcess, environment
 
 README = Path(__file__).parents[1] / "README.md"
@@ -35,7 +38,9 @@ def scope_of(database_url: str, token: str) -> str | None:
     deployment = open_deployment(Settings(database_url=database_url, secret_key=SECRET_KEY))
     try:
         with deployment.database.session(write=False) as session:
-            principal = accounts.authenticate(session, token=token)
+            principal = accounts.authenticate(
+                session, token=token, cache=TtlCache(seconds=0, max_entries=1)
+            )
     finally:
         deployment.database.dispose()
     return principal.scope if principal else None
@@ -151,10 +156,16 @@ class TestKeysRotate:
 
         assert result.returncode == 0, result.stderr
         new_kid = result.stdout.strip()
-        fresh = account.post(
-            f"{meeting}/participants",
-            json={"custom_participant_id": "bob", "preset_name": "group_call_participant"},
-        ).json()["data"]["token"]
+        # The serving process asks which key is current every CURRENT_KEY_SECONDS.
+        deadline = time.monotonic() + CURRENT_KEY_SECONDS + 5
+        while True:
+            fresh = account.post(
+                f"{meeting}/participants",
+                json={"custom_participant_id": "bob", "preset_name": "group_call_participant"},
+            ).json()["data"]["token"]
+            if jwt.get_unverified_header(fresh)["kid"] == new_kid or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
         assert jwt.get_unverified_header(fresh)["kid"] == new_kid
         for token in (old_token, fresh):
             check = meetd("token", "verify", token, "--database-url", settings.database_url)

@@ -9,8 +9,8 @@ from fastapi import FastAPI
 
 from meetd import __version__
 from meetd.api import handlers
-from meetd.api.limits import BodyLimit
-from meetd.api.router import build_api_router
+from meetd.api.middleware import RequestBody, SdkPrefix
+from meetd.api.router import api_routers
 from meetd.config import MAX_BODY_BYTES, Settings
 from meetd.deployment import open_deployment
 from meetd.participants.routes import jwks_router
@@ -38,13 +38,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Validation failures would be recorded with the values sent, credentials included.
         telemetry={"logs": False},
         redoc_url=None,
+        servers=[
+            {"url": SDK_PREFIX, "description": "the base URL the SDKs are given"},
+            {"url": "/", "description": "the same routes, without the prefix"},
+        ],
+        root_path_in_servers=False,
     )
     app.state.settings = settings or Settings.from_env()
     handlers.install(app)
-    app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
-    api = build_api_router()
-    # The SDKs append their paths to a base URL ending in /client/v4 (contract A1).
-    app.include_router(api, prefix=SDK_PREFIX)
-    app.include_router(api, include_in_schema=False)
-    app.include_router(jwks_router)
+    app.add_middleware(RequestBody, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(SdkPrefix, prefix=SDK_PREFIX)
+    for router in (*api_routers(), jwks_router):
+        app.include_router(router)
     return app

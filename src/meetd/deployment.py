@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from meetd.accounts.service import PrincipalCache
+from meetd.apps.service import AppCache
+from meetd.cache import TtlCache
 from meetd.config import ConfigError, Settings
 from meetd.crypto import SecretBox, load_secret_key
 from meetd.db.engine import Database, lock_deployment
@@ -22,6 +25,11 @@ class Deployment:
     database: Database
     storage_box: SecretBox
     signing_keys: SigningKeys
+    # API tokens are seen for a few seconds after they change; apps never change.
+    principals: PrincipalCache = field(
+        default_factory=lambda: TtlCache(seconds=10, max_entries=10_000)
+    )
+    apps: AppCache = field(default_factory=lambda: TtlCache(seconds=600, max_entries=10_000))
 
 
 def open_deployment(settings: Settings) -> Deployment:

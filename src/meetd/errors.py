@@ -5,8 +5,7 @@
      ├── Unauthenticated      401  credentials missing or unknown           code 10000
      ├── Forbidden            403  the token may not do this                 code 10000
      ├── NotFound             404  no such app, meeting, participant, preset
-     ├── Conflict             409  sent with `x-should-retry: false`
-     └── UnsupportedMediaType 415  a body that is not JSON
+     └── Conflict             409  sent with `x-should-retry: false`
 
 Services raise these and never import the web framework; `meetd.api.handlers` renders
 every one of them, and the framework's own errors, as the one error body of the contract.
@@ -52,10 +51,6 @@ class NotFound(ApiError):
 
 class Conflict(ApiError):
     status = code = 409
-
-
-class UnsupportedMediaType(ApiError):
-    status = code = 415
 
 
 def parse_id(value: str, *, field: str) -> uuid.UUID:

@@ -2,8 +2,7 @@
 sealed under the server's secret key, so that every meetd process signs and verifies alike.
 
 A process keeps the keys it has opened in memory (opening one costs far more than a
-signature), but always asks the database which key is current, so a rotation made by any
-process is used by all of them at once.
+signature), and asks the database which key is current every few seconds.
 """
 
 from __future__ import annotations
@@ -21,10 +20,18 @@ from jwt.algorithms import RSAAlgorithm
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from meetd.cache import TtlCache
 from meetd.crypto import SecretBox
 from meetd.db.tables import SigningKey, utcnow
 
 _RSA_BITS = 2048
+CURRENT_KEY_SECONDS = 5
+_CURRENT = (
+    select(SigningKey.id)
+    .where(SigningKey.retired_at.is_(None))
+    .order_by(SigningKey.created_at.desc())
+    .limit(1)
+)
 
 
 class SigningKeys:
@@ -32,15 +39,20 @@ class SigningKeys:
         self._box = box
         self.token_lifetime = token_lifetime
         self._private: dict[str, rsa.RSAPrivateKey] = {}
+        # Which key is current, as read a moment ago: a rotation by any process is used by
+        # all within CURRENT_KEY_SECONDS, and tokens of the old key stay valid anyway.
+        self._current: TtlCache[bool, str] = TtlCache(seconds=CURRENT_KEY_SECONDS, max_entries=1)
         self._public: dict[str, rsa.RSAPublicKey] = {}
         self._lock = threading.Lock()
 
     def current(self, session: Session) -> tuple[str, rsa.RSAPrivateKey]:
         """The key new tokens are signed with: the newest key that is not retired."""
-        query = select(SigningKey.id).where(SigningKey.retired_at.is_(None))
-        kid = session.scalars(query.order_by(SigningKey.created_at.desc()).limit(1)).first()
+        kid = self._current.get(True)
         if kid is None:
-            raise LookupError("no signing key: the deployment was not opened")
+            kid = session.scalars(_CURRENT).first()
+            if kid is None:
+                raise LookupError("no signing key: the deployment was not opened")
+            self._current.put(True, kid)
         private = self._private.get(kid)
         if private is None:
             row = session.get_one(SigningKey, kid)
@@ -88,6 +100,7 @@ class SigningKeys:
         row = SigningKey(id=kid, private_key=sealed, public_jwk=jwk, created_at=now)
         session.add(row)
         session.flush()
+        self._current.clear()
         return kid
 
     def ensure_current(self, session: Session) -> None:

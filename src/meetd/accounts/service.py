@@ -9,9 +9,10 @@ import uuid
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session
 
+from meetd.cache import TtlCache
 from meetd.db.engine import lock_deployment
 from meetd.db.tables import Account, ApiToken
 from meetd.errors import Invalid
@@ -33,11 +34,23 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def authenticate(session: Session, *, token: str) -> Principal | None:
-    row = session.execute(
-        select(ApiToken.account_id, ApiToken.scope).where(ApiToken.token_hash == hash_token(token))
-    ).one_or_none()
-    return Principal(account_id=row.account_id, scope=row.scope) if row else None
+PrincipalCache = TtlCache[str, Principal]
+_BY_HASH = select(ApiToken.account_id, ApiToken.scope).where(
+    ApiToken.token_hash == bindparam("token_hash")
+)
+
+
+def authenticate(session: Session, *, token: str, cache: PrincipalCache) -> Principal | None:
+    """Who the token acts for; None when it is not a token of this deployment."""
+    token_hash = hash_token(token)
+    principal = cache.get(token_hash)
+    if principal is None:
+        row = session.execute(_BY_HASH, {"token_hash": token_hash}).one_or_none()
+        if row is None:
+            return None
+        principal = Principal(account_id=row.account_id, scope=row.scope)
+        cache.put(token_hash, principal)
+    return principal
 
 
 def create_token(session: Session, *, account_id: str, scope: Scope = "admin") -> str:

@@ -3,23 +3,29 @@ the page. Path resources are loaded and checked here, so no handler repeats fetc
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from meetd.accounts import service as accounts
 from meetd.accounts.service import Principal
+from meetd.api.work import SAFE_METHODS as SAFE_METHODS
+from meetd.api.work import ReadingRoute as ReadingRoute
+from meetd.api.work import WorkRoute as WorkRoute
+from meetd.api.work import WritingRoute as WritingRoute
+from meetd.api.work import db as db
+from meetd.api.work import get_session
+from meetd.api.work import writes as writes
 from meetd.apps import service as apps
 from meetd.db.tables import App
 from meetd.deployment import Deployment
-from meetd.errors import Forbidden, Unauthenticated, UnsupportedMediaType
+from meetd.errors import Forbidden, Unauthenticated
 
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-LEGACY_SEGMENT = "/realtimekit/"
+KIT_PREFIX = "/accounts/{account_id}/realtime/kit"
+LEGACY_PREFIX = "/accounts/{account_id}/realtimekit"
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
 MAX_PAGE_NO = 1_000_000
@@ -33,33 +39,7 @@ async def get_deployment(request: Request) -> Deployment:
 DeploymentDep = Annotated[Deployment, Depends(get_deployment)]
 
 
-async def get_session(request: Request) -> AsyncIterator[Session]:
-    """One transaction per request, committed before the answer is sent (scope="function")
-    and rolled back when the request fails, so an error never leaves a partial write."""
-    database = request.app.state.deployment.database
-    # A legacy path may create the account's default app, even on a GET.
-    write = request.method not in SAFE_METHODS or LEGACY_SEGMENT in request.scope["path"]
-    async with database.admit(write=write):
-        session = database.session(write=write)  # no I/O until its first query
-        try:
-            yield session
-            await run_in_threadpool(session.commit)
-        finally:
-            # Rolls back what was not committed, and returns the connection to the pool.
-            await run_in_threadpool(session.close)
-
-
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]
-
-
-async def require_json(request: Request) -> None:
-    content_type = request.headers.get("content-type")
-    if content_type is None or request.method in SAFE_METHODS:
-        return
-    media_type = content_type.partition(";")[0].strip().lower()
-    is_json = media_type == "application/json" or media_type.endswith("+json")
-    if not is_json and request.headers.get("content-length", "0") != "0":
-        raise UnsupportedMediaType("Content-Type: must be application/json")
+SessionDep = Annotated[Session, Depends(get_session)]
 
 
 def _api_token(request: Request) -> str | None:
@@ -70,14 +50,16 @@ def _api_token(request: Request) -> str | None:
     return request.headers.get("x-auth-key") or None
 
 
-def authenticate(request: Request, account_id: str, session: SessionDep) -> Principal:
+async def authenticate(
+    request: Request, account_id: str, session: SessionDep, deployment: DeploymentDep
+) -> Principal:
     """The caller: a valid API token of the account in the path (401, else 403)."""
     token = _api_token(request)
     if token is None:
         raise Unauthenticated(
             "Authentication error: send an API token as 'Authorization: Bearer <token>'"
         )
-    principal = accounts.authenticate(session, token=token)
+    principal = await db(accounts.authenticate, session, token=token, cache=deployment.principals)
     if principal is None:
         raise Unauthenticated("Authentication error: the API token is not valid")
     if principal.account_id != account_id:
@@ -94,16 +76,28 @@ async def writes_need_admin(request: Request, caller: Caller) -> None:
         raise Forbidden("Authentication error: a read token cannot make changes")
 
 
-def app_from_path(app_id: str, caller: Caller, session: SessionDep) -> App:
-    return apps.get_app(session, account_id=caller.account_id, app_id=app_id)
+# What every router applies, but the participant-token check's (which read tokens may make).
+GUARDED = [Depends(writes_need_admin)]
 
 
-def default_app(caller: Caller, session: SessionDep) -> App:
+async def app_from_path(
+    app_id: str, caller: Caller, session: SessionDep, deployment: DeploymentDep
+) -> App:
+    return await db(
+        apps.get_app,
+        session,
+        account_id=caller.account_id,
+        app_id=app_id,
+        cache=deployment.apps,
+    )
+
+
+async def default_app(caller: Caller, session: SessionDep) -> App:
     """The account's app behind the legacy `/realtimekit/...` paths (contract A4)."""
-    return apps.get_default_app(session, account_id=caller.account_id)
+    return await db(apps.get_default_app, session, account_id=caller.account_id)
 
 
-AppDependency = Callable[..., App]
+AppDependency = Callable[..., Awaitable[App]]
 AppFromPath = Annotated[App, Depends(app_from_path)]
 
 

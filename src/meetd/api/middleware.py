@@ -1,27 +1,38 @@
-"""The request-size limit, answered with the contract's error body (413)."""
+"""ASGI middleware: the SDK path prefix, and what a request body may be."""
 
 from __future__ import annotations
 
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from meetd.api.handlers import TOO_LARGE_MESSAGE, error_response
 
+_BODYLESS_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
 
-class BodyLimit:
-    """Refuses a body over `max_bytes`: at once when Content-Length says so, and as soon as
-    a streamed body passes the limit otherwise, before the handler sees any of it."""
+
+class RequestBody:
+    """A body must be JSON (415 otherwise) and at most `max_bytes` long (413): refused at
+    once when the headers say so, and as soon as a streamed body passes the limit
+    otherwise, before any handler sees it."""
 
     def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["method"] in _BODYLESS_METHODS:
             await self.app(scope, receive, send)
             return
-        if _declared_length(scope) > self.max_bytes:
+        headers = Headers(scope=scope)
+        length = _length(headers)
+        if length > self.max_bytes:
             response = error_response(413, 413, [TOO_LARGE_MESSAGE], {"connection": "close"})
+            await response(scope, receive, send)
+            return
+        has_body = length > 0 or "transfer-encoding" in headers
+        if has_body and not _is_json(headers.get("content-type")):
+            response = error_response(415, 415, ["Content-Type: must be application/json"])
             await response(scope, receive, send)
             return
         received = 0
@@ -39,11 +50,33 @@ class BodyLimit:
         await self.app(scope, receive_within_limit, send)
 
 
-def _declared_length(scope: Scope) -> int:
-    for name, value in scope["headers"]:
-        if name == b"content-length":
-            try:
-                return int(value)
-            except ValueError:
-                return 0
-    return 0
+def _length(headers: Headers) -> int:
+    try:
+        return int(headers.get("content-length", "0"))
+    except ValueError:
+        return 0
+
+
+def _is_json(content_type: str | None) -> bool:
+    if content_type is None:  # curl and friends; the body must still parse as JSON
+        return True
+    media_type = content_type.partition(";")[0].strip().lower()
+    return media_type == "application/json" or media_type.endswith("+json")
+
+
+class SdkPrefix:
+    """Serves every route under `prefix` too (contract A1: the SDKs append their paths to a
+    base URL ending in /client/v4). The prefix becomes the request's root path, as if the
+    API were mounted there, so one route tree serves both."""
+
+    def __init__(self, app: ASGIApp, *, prefix: str) -> None:
+        self.app = app
+        self.prefix = prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            root = scope.get("root_path", "") + self.prefix
+            path: str = scope["path"]
+            if path == root or path.startswith(root + "/"):
+                scope = {**scope, "root_path": root}
+        await self.app(scope, receive, send)

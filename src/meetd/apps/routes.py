@@ -6,24 +6,36 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from meetd.api.deps import AppFromPath, Caller, PageDep, SessionDep
+from meetd.api.deps import (
+    GUARDED,
+    KIT_PREFIX,
+    AppFromPath,
+    Caller,
+    PageDep,
+    SessionDep,
+    WorkRoute,
+    db,
+)
 from meetd.api.envelope import Envelope, Page
 from meetd.apps import service
 from meetd.apps.schemas import AppCreate, AppCreated, AppRead, SortOrder
 from meetd.schemas import Text
 
-router = APIRouter(prefix="/apps", tags=["Apps"])
+router = APIRouter(
+    prefix=f"{KIT_PREFIX}/apps", dependencies=GUARDED, tags=["Apps"], route_class=WorkRoute
+)
 
 
 @router.get("", response_model=Page[AppRead], summary="Fetch all apps")
-def list_apps(
+async def list_apps(
     caller: Caller,
     session: SessionDep,
     page: PageDep,
     search: Annotated[Text | None, Query(max_length=125, description="part of a name")] = None,
     sort_order: Annotated[SortOrder, Query(description="by creation time")] = "DESC",
 ) -> dict[str, Any]:
-    apps, total = service.list_apps(
+    apps, total = await db(
+        service.list_apps,
         session,
         account_id=caller.account_id,
         search=search,
@@ -35,11 +47,11 @@ def list_apps(
 
 
 @router.post("", status_code=201, response_model=Envelope[AppCreated], summary="Create an app")
-def create_app(caller: Caller, session: SessionDep, data: AppCreate) -> dict[str, Any]:
-    app = service.create_app(session, account_id=caller.account_id, name=data.name)
+async def create_app(caller: Caller, session: SessionDep, data: AppCreate) -> dict[str, Any]:
+    app = await db(service.create_app, session, account_id=caller.account_id, name=data.name)
     return {"data": {"app": app}}
 
 
 @router.get("/{app_id}", response_model=Envelope[AppRead], summary="Fetch an app")
-def get_app(app: AppFromPath) -> dict[str, Any]:
+async def get_app(app: AppFromPath) -> dict[str, Any]:
     return {"data": app}

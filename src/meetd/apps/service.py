@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from meetd.cache import TtlCache
 from meetd.db.paging import fetch_page
 from meetd.db.tables import Account, App
 from meetd.errors import NotFound, parse_id
@@ -24,11 +25,24 @@ def create_app(session: Session, *, account_id: str, name: str) -> App:
     return app
 
 
-def get_app(session: Session, *, account_id: str, app_id: str) -> App:
-    """The app, if it belongs to the account; an app of another account is not found."""
+AppCache = TtlCache[uuid.UUID, App]
+_BY_ID = select(App).where(App.id == bindparam("app_id"))
+
+
+def get_app(session: Session, *, account_id: str, app_id: str, cache: AppCache) -> App:
+    """The app, if it belongs to the account; an app of another account is not found.
+
+    Apps never change owner, name or id, so the cached copy (detached from any session)
+    serves for those; `meeting_count` is read afresh wherever it is used.
+    """
     key = parse_id(app_id, field="app_id")
-    app = session.get(App, key)
-    if app is None or app.account_id != account_id:
+    app = cache.get(key)
+    if app is None:
+        app = session.scalars(_BY_ID, {"app_id": key}).one_or_none()
+        if app is None:
+            raise NotFound(f"No app with id {key}")
+        cache.put(key, app)
+    if app.account_id != account_id:
         raise NotFound(f"No app with id {key}")
     return app
 

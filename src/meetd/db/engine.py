@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import anyio
@@ -12,9 +12,8 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-# SQLite connections are cheap: as many as the threads that run request handlers, so none
-# waits for a connection. A PostgreSQL server shares its connections (100 by default) among
-# every meetd process, so each process keeps a few and handlers queue for them.
+# SQLite connections are cheap. A PostgreSQL server shares its connections (100 by default)
+# among every meetd process, so each process keeps a few. See Database.admit().
 SQLITE_POOL_SIZE = 40
 POSTGRES_POOL_SIZE = 10
 
@@ -32,31 +31,38 @@ class Database:
         self._write = sessionmaker(
             self.engine.execution_options(sqlite_immediate=True), expire_on_commit=False
         )
-        # See admit(): SQLite lets one writer in at a time; PostgreSQL as many requests as
-        # the pool has connections.
-        self._writers = anyio.Semaphore(1 if self.is_sqlite else POSTGRES_POOL_SIZE)
-        self._readers = None if self.is_sqlite else self._writers
+        pool_size = SQLITE_POOL_SIZE if self.is_sqlite else POSTGRES_POOL_SIZE
+        self._admitted = anyio.Semaphore(pool_size)
+        self._writer = anyio.Semaphore(1) if self.is_sqlite else None
 
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
-    @asynccontextmanager
-    async def admit(self, *, write: bool) -> AsyncIterator[None]:
-        """Wait, in the event loop, until a request may use the database.
+    async def admit(self, *, write: bool) -> None:
+        """Wait, in the event loop, until a request may use the database; then release().
 
-        A request does its database work in several hops through the thread pool. One that
-        holds a lock (SQLite's write lock, a PostgreSQL row lock or pool connection) must
-        find a free thread for its next hop; if the pool's threads were all taken by
-        requests blocked waiting for that very lock, none would ever move. Admitting only
-        as many requests as can hold the database at once keeps threads free for them.
+        A request holds a pool connection from its first statement to its end, across its
+        awaits. Admitting no more requests than there are connections means none ever waits
+        for one: on SQLite, whose statements run on the event loop, such a wait would stall
+        every request; on PostgreSQL, whose statements run in the thread pool, a request
+        holding a row lock always finds a thread for its next statement, instead of finding
+        every thread taken by requests waiting for its lock. SQLite has one writer at a
+        time: admitting one per process means a writer never waits for another of its own.
         """
-        gate = self._writers if write else self._readers
-        if gate is None:  # SQLite readers never wait for a lock
-            yield
-            return
-        async with gate:
-            yield
+        if write and self._writer is not None:
+            await self._writer.acquire()
+        try:
+            await self._admitted.acquire()
+        except BaseException:
+            if write and self._writer is not None:
+                self._writer.release()
+            raise
+
+    def release(self, *, write: bool) -> None:
+        self._admitted.release()
+        if write and self._writer is not None:
+            self._writer.release()
 
     def session(self, *, write: bool) -> Session:
         return (self._write if write else self._read)()

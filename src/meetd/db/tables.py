@@ -110,6 +110,9 @@ class App(Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
     name: Mapped[str] = mapped_column(String(255))
+    # How many meetings the app has (there is no meeting delete): a page of the meeting list
+    # reports this total without counting a million rows.
+    meeting_count: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

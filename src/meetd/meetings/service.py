@@ -6,7 +6,7 @@ import json
 import uuid
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from meetd.crypto import SecretBox
@@ -34,8 +34,15 @@ def create_meeting(session: Session, *, app: App, data: MeetingCreate, box: Secr
     meeting = Meeting(id=uuid.uuid4(), app_id=app.id, created_at=now, updated_at=now)
     _store(meeting, data, box)
     session.add(meeting)
+    session.execute(update(App).where(App.id == app.id).values(meeting_count=App.meeting_count + 1))
     session.flush()
     return meeting
+
+
+_BY_ID = select(Meeting).where(
+    Meeting.id == bindparam("meeting_id"), Meeting.app_id == bindparam("app_id")
+)
+_BY_ID_FOR_UPDATE = _BY_ID.with_for_update()
 
 
 def get_meeting(
@@ -43,8 +50,8 @@ def get_meeting(
 ) -> Meeting:
     """The meeting, if it is one of the app's; `for_update` locks it until the transaction
     ends, so that concurrent changes apply one after the other and none is lost."""
-    query = select(Meeting).where(Meeting.id == meeting_id, Meeting.app_id == app.id)
-    meeting = session.scalars(query.with_for_update() if for_update else query).one_or_none()
+    query = _BY_ID_FOR_UPDATE if for_update else _BY_ID
+    meeting = session.scalars(query, {"meeting_id": meeting_id, "app_id": app.id}).one_or_none()
     if meeting is None:
         raise NotFound(f"No meeting with id {meeting_id}")
     return meeting

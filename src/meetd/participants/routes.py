@@ -5,11 +5,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 
 from meetd.api.deps import (
-    SAFE_METHODS,
+    KIT_PREFIX,
     AppFromPath,
     DeploymentDep,
     PageDep,
+    ReadingRoute,
     SessionDep,
+    WorkRoute,
+    db,
+    writes,
 )
 from meetd.api.envelope import Envelope, Page
 from meetd.db.tables import Meeting, Participant
@@ -36,21 +40,25 @@ async def signing_keys(deployment: DeploymentDep) -> SigningKeys:
 KeysDep = Annotated[SigningKeys, Depends(signing_keys)]
 
 
-def build_router(meeting_from_path: MeetingDependency) -> APIRouter:
+def build_router(prefix: str, meeting_from_path: MeetingDependency, **options: Any) -> APIRouter:
     MeetingFromPath = Annotated[Meeting, Depends(meeting_from_path)]  # noqa: N806 (a type)
 
-    def participant_from_path(
+    async def participant_from_path(
         request: Request, participant_id: str, meeting: MeetingFromPath, session: SessionDep
     ) -> Participant:
-        return service.get_participant(
+        return await db(
+            service.get_participant,
             session,
             meeting=meeting,
             participant_id=participant_id,
-            for_update=request.method not in SAFE_METHODS,
+            for_update=writes(request),
         )
 
     ParticipantFromPath = Annotated[Participant, Depends(participant_from_path)]  # noqa: N806
-    router = APIRouter(prefix="/meetings/{meeting_id}/participants", tags=["Participants"])
+    router = APIRouter(
+        prefix=prefix + "/meetings/{meeting_id}/participants",
+        **{"tags": ["Participants"], "route_class": WorkRoute, **options},
+    )
     with_token: dict[str, Any] = {
         "response_model": Envelope[ParticipantWithToken],
         "response_model_exclude_none": True,
@@ -62,20 +70,24 @@ def build_router(meeting_from_path: MeetingDependency) -> APIRouter:
         response_model_exclude_none=True,
         summary="Fetch all participants of a meeting",
     )
-    def list_participants(
+    async def list_participants(
         meeting: MeetingFromPath, session: SessionDep, page: PageDep
     ) -> dict[str, Any]:
-        participants, total = service.list_participants(
-            session, meeting=meeting, offset=page.offset, limit=page.per_page
+        participants, total = await db(
+            service.list_participants,
+            session,
+            meeting=meeting,
+            offset=page.offset,
+            limit=page.per_page,
         )
         return page.of(participants, total)
 
     @router.post("", status_code=201, summary="Add a participant (or re-add one)", **with_token)
-    def add_participant(
+    async def add_participant(
         meeting: MeetingFromPath, session: SessionDep, keys: KeysDep, data: ParticipantCreate
     ) -> dict[str, Any]:
-        participant = service.add_participant(session, meeting=meeting, data=data, keys=keys)
-        return {"data": participant}
+        added = await db(service.add_participant, session, meeting=meeting, data=data, keys=keys)
+        return {"data": added}
 
     @router.get(
         "/{participant_id}",
@@ -83,32 +95,42 @@ def build_router(meeting_from_path: MeetingDependency) -> APIRouter:
         response_model_exclude_none=True,
         summary="Fetch a participant",
     )
-    def get_participant(participant: ParticipantFromPath) -> dict[str, Any]:
+    async def get_participant(participant: ParticipantFromPath) -> dict[str, Any]:
         return {"data": participant}
 
     @router.patch("/{participant_id}", summary="Edit a participant", **with_token)
-    def edit_participant(
+    async def edit_participant(
         meeting: MeetingFromPath,
         participant: ParticipantFromPath,
         session: SessionDep,
         keys: KeysDep,
         data: ParticipantUpdate,
     ) -> dict[str, Any]:
-        service.edit_participant(
-            session, meeting=meeting, participant=participant, data=data, keys=keys
+        await db(
+            service.edit_participant,
+            session,
+            meeting=meeting,
+            participant=participant,
+            data=data,
+            keys=keys,
         )
         return {"data": participant}
 
     @router.put("/{participant_id}", summary="Replace a participant", **with_token)
-    def replace_participant(
+    async def replace_participant(
         meeting: MeetingFromPath,
         participant: ParticipantFromPath,
         session: SessionDep,
         keys: KeysDep,
         data: ParticipantCreate,
     ) -> dict[str, Any]:
-        service.replace_participant(
-            session, meeting=meeting, participant=participant, data=data, keys=keys
+        await db(
+            service.replace_participant,
+            session,
+            meeting=meeting,
+            participant=participant,
+            data=data,
+            keys=keys,
         )
         return {"data": participant}
 
@@ -117,27 +139,42 @@ def build_router(meeting_from_path: MeetingDependency) -> APIRouter:
         response_model=Envelope[ParticipantDeleted],
         summary="Delete a participant, revoking its tokens",
     )
-    def delete_participant(participant: ParticipantFromPath, session: SessionDep) -> dict[str, Any]:
-        return {"data": service.delete_participant(session, participant=participant)}
+    async def delete_participant(
+        participant: ParticipantFromPath, session: SessionDep
+    ) -> dict[str, Any]:
+        return {"data": await db(service.delete_participant, session, participant=participant)}
 
-    @router.post(
-        "/{participant_id}/token",
-        response_model=Envelope[Token],
-        summary="Refresh a participant's token",
-    )
-    def refresh_token(
+    async def refresh_token(
         meeting: MeetingFromPath,
         participant: ParticipantFromPath,
         session: SessionDep,
         keys: KeysDep,
     ) -> dict[str, Any]:
-        token = service.refresh_token(session, meeting=meeting, participant=participant, keys=keys)
+        token = await db(
+            service.refresh_token, session, meeting=meeting, participant=participant, keys=keys
+        )
         return {"data": {"token": token}}
+
+    router.add_api_route(
+        "/{participant_id}/token",
+        refresh_token,
+        methods=["POST"],
+        response_model=Envelope[Token],
+        summary="Refresh a participant's token",
+        # It only reads; on the legacy paths every route may write (see WritingRoute).
+        route_class_override=ReadingRoute if router.route_class is WorkRoute else None,
+    )
 
     return router
 
 
-tokens_router = APIRouter(prefix="/{app_id}/tokens", tags=["Tokens (meetd extension)"])
+# Read tokens may check participant tokens: no write-scope guard here; the app dependency
+# authenticates.
+tokens_router = APIRouter(
+    prefix=KIT_PREFIX + "/{app_id}/tokens",
+    tags=["Tokens (meetd extension)"],
+    route_class=ReadingRoute,
+)
 
 
 @tokens_router.post(
@@ -149,14 +186,14 @@ tokens_router = APIRouter(prefix="/{app_id}/tokens", tags=["Tokens (meetd extens
     "token is not revoked, and the meeting is ACTIVE; otherwise `valid` is false and `reason` "
     "says why. Any API token of the account may ask, read tokens included.",
 )
-def verify(
+async def verify(
     app: AppFromPath, session: SessionDep, keys: KeysDep, data: TokenCheck
 ) -> dict[str, Any]:
-    verdict = verify_token(session, token=data.token, keys=keys, app_id=app.id)
+    verdict = await db(verify_token, session, token=data.token, keys=keys, app_id=app.id)
     return {"data": verdict}
 
 
-jwks_router = APIRouter(tags=["Tokens (meetd extension)"])
+jwks_router = APIRouter(tags=["Tokens (meetd extension)"], route_class=WorkRoute)
 
 
 @jwks_router.get(
@@ -164,5 +201,5 @@ jwks_router = APIRouter(tags=["Tokens (meetd extension)"])
     summary="The public keys that verify participant tokens",
     response_model=dict[str, list[dict[str, Any]]],
 )
-def jwks(session: SessionDep, keys: KeysDep) -> dict[str, Any]:
-    return keys.jwks(session)
+async def jwks(session: SessionDep, keys: KeysDep) -> dict[str, Any]:
+    return await db(keys.jwks, session)

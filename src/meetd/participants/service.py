@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from meetd.db.paging import fetch_page
@@ -31,18 +31,24 @@ def list_participants(
     return fetch_page(session, query, order_by=order, offset=offset, limit=limit)
 
 
+_BY_ID = (
+    select(Participant)
+    .options(joinedload(Participant.preset, innerjoin=True))
+    .where(
+        Participant.id == bindparam("participant_id"),
+        Participant.meeting_id == bindparam("meeting_id"),
+    )
+)
+_BY_ID_FOR_UPDATE = _BY_ID.with_for_update(of=Participant)
+
+
 def get_participant(
     session: Session, *, meeting: Meeting, participant_id: str, for_update: bool = False
 ) -> Participant:
     key = parse_id(participant_id, field="participant_id")
-    query = (
-        select(Participant)
-        .options(joinedload(Participant.preset, innerjoin=True))
-        .where(Participant.id == key, Participant.meeting_id == meeting.id)
-    )
-    if for_update:
-        query = query.with_for_update(of=Participant)
-    participant = session.scalars(query).one_or_none()
+    query = _BY_ID_FOR_UPDATE if for_update else _BY_ID
+    params = {"participant_id": key, "meeting_id": meeting.id}
+    participant = session.scalars(query, params).one_or_none()
     if participant is None:
         raise NotFound(f"No participant with id {key} in this meeting")
     return participant
