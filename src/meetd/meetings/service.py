@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, bindparam, or_, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from meetd.crypto import SecretBox
@@ -26,6 +26,15 @@ _SCALAR_FIELDS = (
     "transcribe_on_end",
     "session_keep_alive_time_in_secs",
     "preferred_region",
+)
+
+
+_apps = cast(Table, App.__table__)
+# A Core statement: the ORM's UPDATE would first look for the app among the session's objects.
+_COUNT_MEETING = (
+    update(_apps)
+    .where(_apps.c.id == bindparam("app_id"))
+    .values(meeting_count=_apps.c.meeting_count + 1)
 )
 
 
