@@ -20,7 +20,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -383,29 +383,31 @@ def postgres_url() -> str | None:
 
 
 def throughput(args: argparse.Namespace, folder: Path) -> list[Result]:
-    """Every operation on the floor, then on meetd with each database."""
+    """Every operation on the floor, then at once on meetd with each database: the machine
+    changes speed over minutes, and a ratio is only fair between neighbours in time."""
     databases = {"sqlite": f"sqlite:///{folder}/meetd.db"}
     if not args.sqlite_only and (url := postgres_url()):
         databases["postgresql"] = url
     prepared = {name: prepare(url, args.meetings) for name, url in databases.items()}
     ops_of = {name: operations(data) for name, data in prepared.items()}
-
-    with meetd_server(databases["sqlite"]) as (base, _):
-        canned = capture(base, prepared["sqlite"], ops_of["sqlite"])
-    (folder / "canned.json").write_text(json.dumps(canned))
-
     results: list[Result] = []
-    with floor_server(folder / "canned.json") as (base, _):
-        floor = {
-            op.name: measure(base, op, "-", "floor", args.seconds, CONNECTIONS)
-            for op in ops_of["sqlite"]
+    with ExitStack() as servers:
+        bases = {
+            name: servers.enter_context(meetd_server(url))[0] for name, url in databases.items()
         }
-    results.extend(floor.values())
-    for name, url in databases.items():
-        with meetd_server(url) as (base, _):
-            for op in ops_of[name]:
-                result = measure(base, op, prepared[name].token, name, args.seconds, CONNECTIONS)
-                result.floor_ratio = result.requests_per_second / floor[op.name].requests_per_second
+        canned = folder / "canned.json"
+        canned.write_text(
+            json.dumps(capture(bases["sqlite"], prepared["sqlite"], ops_of["sqlite"]))
+        )
+        floor_base, _ = servers.enter_context(floor_server(canned))
+        for index, op in enumerate(ops_of["sqlite"]):
+            floor = measure(floor_base, op, "-", "floor", args.seconds, CONNECTIONS)
+            results.append(floor)
+            report(floor)
+            for name, base in bases.items():
+                own = ops_of[name][index]
+                result = measure(base, own, prepared[name].token, name, args.seconds, CONNECTIONS)
+                result.floor_ratio = result.requests_per_second / floor.requests_per_second
                 results.append(result)
                 report(result)
     return results
@@ -430,9 +432,9 @@ def scale_queries(data: Data) -> list[Operation]:
 
 
 def scale(args: argparse.Namespace, folder: Path) -> list[Result]:
-    """The listed queries at 10,000 meetings and at `--scale` meetings (SQLite)."""
+    """The listed queries at 10,000 meetings and at 1,000,000 (SQLite)."""
     results = []
-    for count in (10_000, args.scale):
+    for count in (args.scale_base, args.scale):
         url = f"sqlite:///{folder}/scale-{count}.db"
         started = time.monotonic()
         data = prepare(url, count)
@@ -463,7 +465,7 @@ def rss_kib(pid: int) -> int:
 def memory(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     """RSS after the first minute of a mixed load, and at its end (SQLite)."""
     url = f"sqlite:///{folder}/memory.db"
-    data = prepare(url, 10_000)
+    data = prepare(url, args.meetings)
     ops = operations(data)
     with meetd_server(url) as (base, pid):
         started = time.monotonic()
@@ -496,6 +498,21 @@ def report(result: Result) -> None:
     )
 
 
+def table(results: list[Result]) -> str:
+    """The results as a Markdown table: one row per operation and database."""
+    lines = [
+        "| operation | database | requests/s | p50 ms | p99 ms | of the floor |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        ratio = f"{r.floor_ratio:.0%}" if r.floor_ratio is not None else ""
+        lines.append(
+            f"| {r.operation} | {r.database} | {r.requests_per_second:,.0f} | {r.p50_ms:.1f} "
+            f"| {r.p99_ms:.1f} | {ratio} |"
+        )
+    return "\n".join(lines)
+
+
 def machine() -> dict[str, Any]:
     cpu = next(
         (
@@ -523,11 +540,11 @@ def main() -> int:
     )
     args = parser.parse_args()
     if args.smoke:
-        args.seconds, args.meetings, args.scale, args.memory_seconds = 1, 500, 2_000, 0
-        args.scale_connections, args.sqlite_only = 4, True
+        args.seconds, args.meetings, args.memory_seconds = 1, 500, 0
+        args.scale_base, args.scale, args.scale_connections, args.sqlite_only = 500, 2_000, 4, True
     else:
-        args.seconds, args.meetings, args.scale, args.memory_seconds = 10, 10_000, 1_000_000, 300
-        args.scale_connections = 16
+        args.seconds, args.meetings, args.memory_seconds = 10, 10_000, 300
+        args.scale_base, args.scale, args.scale_connections = 10_000, 1_000_000, 16
     if os.environ.get("MEETD_BENCH_SECONDS"):  # for quick looks while optimising
         args.seconds = int(os.environ["MEETD_BENCH_SECONDS"])
     if shutil.which("wrk") is None:
@@ -552,6 +569,8 @@ def main() -> int:
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(summary, indent=2))
+    print()
+    print(table(results))
     print(f"bench: done in {summary['took_seconds']} s; results in {args.output}")
     return 0
 

@@ -714,6 +714,27 @@ class TestListMeetings:
 
         assert [m["id"] for m in page["data"]] == [wanted["id"]]
 
+    def test_search_with_a_term_shorter_than_three_characters(
+        self, account: Account, app_id: str
+    ) -> None:
+        wanted = create(account, app_id, title="Q3 review")
+        create(account, app_id, title="Standup")
+
+        page = self.page(account, app_id, search="q3")
+
+        assert [m["id"] for m in page["data"]] == [wanted["id"]]
+
+    def test_search_follows_title_changes(self, account: Account, app_id: str) -> None:
+        meeting = create(account, app_id, title="Old name")
+        path = f"/{app_id}/meetings/{meeting['id']}"
+
+        account.patch(path, json={"title": "Renamed board"})
+        assert self.page(account, app_id, search="old name")["data"] == []
+        assert len(self.page(account, app_id, search="renamed")["data"]) == 1
+
+        account.put(path, json={})  # no title at all
+        assert self.page(account, app_id, search="renamed")["data"] == []
+
     def test_time_window_bounds_are_inclusive(
         self, account: Account, app_id: str, meetings: list[dict[str, Any]]
     ) -> None:

@@ -17,6 +17,7 @@ from meetd.api.work import ReadingRoute as ReadingRoute
 from meetd.api.work import WorkRoute as WorkRoute
 from meetd.api.work import WritingRoute as WritingRoute
 from meetd.api.work import db as db
+from meetd.api.work import db_scan as db_scan
 from meetd.api.work import get_session
 from meetd.api.work import writes as writes
 from meetd.apps import service as apps

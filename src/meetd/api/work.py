@@ -137,3 +137,16 @@ async def db(
     if session.info[_WORK].inline:
         return service(session, *args, **kwargs)
     return await run_in_threadpool(functools.partial(service, session, *args, **kwargs))
+
+
+async def db_scan(
+    service: Callable[Concatenate[Session, P], T],
+    session: Session,
+    /,
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> T:
+    """Run service code whose cost grows with the data (a list, a search) in the thread pool,
+    on every database: a search that matches half a million titles must not hold up every
+    other request while it counts them."""
+    return await run_in_threadpool(functools.partial(service, session, *args, **kwargs))

@@ -15,6 +15,7 @@ from meetd.api.deps import (
     SessionDep,
     WorkRoute,
     db,
+    db_scan,
 )
 from meetd.api.envelope import Envelope, Page
 from meetd.apps import service
@@ -34,7 +35,7 @@ async def list_apps(
     search: Annotated[Text | None, Query(max_length=125, description="part of a name")] = None,
     sort_order: Annotated[SortOrder, Query(description="by creation time")] = "DESC",
 ) -> dict[str, Any]:
-    apps, total = await db(
+    apps, total = await db_scan(
         service.list_apps,
         session,
         account_id=caller.account_id,

@@ -56,11 +56,11 @@ def list_apps(
     offset: int,
     limit: int,
 ) -> tuple[list[App], int]:
-    query = select(App).where(App.account_id == account_id)
+    where = [App.account_id == account_id]
     if search:
-        query = query.where(App.name.icontains(search, autoescape=True))
+        where.append(App.name.icontains(search, autoescape=True))
     order = (App.created_at.desc(), App.id.desc()) if newest_first else (App.created_at, App.id)
-    return fetch_page(session, query, order_by=order, offset=offset, limit=limit)
+    return fetch_page(session, select(App), where=where, order_by=order, offset=offset, limit=limit)
 
 
 def _oldest_app(session: Session, account_id: str) -> App | None:

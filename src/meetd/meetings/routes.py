@@ -18,6 +18,7 @@ from meetd.api.deps import (
     SessionDep,
     WorkRoute,
     db,
+    db_scan,
     writes,
 )
 from meetd.api.envelope import Envelope, Page
@@ -80,7 +81,7 @@ def build_router(
         page: PageDep,
         filters: Annotated[MeetingFilters, Query()],
     ) -> dict[str, Any]:
-        meetings, total = await db(
+        meetings, total = await db_scan(
             service.list_meetings,
             session,
             app=app,

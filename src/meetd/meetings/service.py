@@ -6,7 +6,17 @@ import json
 import uuid
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, bindparam, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    and_,
+    bindparam,
+    column,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from meetd.crypto import SecretBox
@@ -91,27 +101,64 @@ def list_meetings(
     session: Session, *, app: App, filters: MeetingFilters, offset: int, limit: int
 ) -> tuple[list[Meeting], int]:
     """Newest first; `total` counts every match, not only this page."""
-    query = select(Meeting).where(Meeting.app_id == app.id)
+    # A search names the app itself, next to the meetings it found (see _matches).
+    where = [_matches(session, app, filters.search) if filters.search else _in_app(app)]
     if filters.status is not None:
-        query = query.where(Meeting.status == filters.status)
+        where.append(Meeting.status == filters.status)
     if filters.start_time is not None:
-        query = query.where(Meeting.created_at >= filters.start_time)
+        where.append(Meeting.created_at >= filters.start_time)
     if filters.end_time is not None:
-        query = query.where(Meeting.created_at <= filters.end_time)
-    if filters.search:
-        query = query.where(_matches(filters.search))
+        where.append(Meeting.created_at <= filters.end_time)
+    # Unfiltered, the total is the app's count, not a count of a million rows.
+    unfiltered = filters == MeetingFilters()
+    total = session.scalar(_MEETING_COUNT, {"app_id": app.id}) if unfiltered else None
     order = (Meeting.created_at.desc(), Meeting.id.desc())
-    return fetch_page(session, query, order_by=order, offset=offset, limit=limit)
+    return fetch_page(
+        session,
+        select(Meeting),
+        where=where,
+        order_by=order,
+        offset=offset,
+        limit=limit,
+        total=total,
+    )
 
 
-def _matches(search: str) -> ColumnElement[bool]:
-    """The exact meeting id, or a case-insensitive part of the title; `%`, `_` and `\\`
-    match themselves."""
-    in_title = Meeting.title.icontains(search, autoescape=True)
+def _in_app(app: App) -> ColumnElement[bool]:
+    return Meeting.app_id == app.id
+
+
+_MEETING_COUNT = select(App.meeting_count).where(App.id == bindparam("app_id"))
+# SQLite's index of titles (migration 0005): the app's meetings whose titles hold a phrase.
+# CROSS JOIN fixes the order SQLite joins in: from what the index found, never from every
+# meeting of the app.
+_TITLE_MATCHES = text(
+    "SELECT t.meeting_id FROM meeting_titles_fts"
+    " CROSS JOIN meeting_titles AS t ON t.rid = meeting_titles_fts.rowid"
+    " CROSS JOIN meetings AS m ON m.id = t.meeting_id"
+    " WHERE meeting_titles_fts MATCH :phrase AND m.app_id = :app_id"
+).columns(column("meeting_id"))
+_TRIGRAM = 3
+
+
+def _matches(session: Session, app: App, search: str) -> ColumnElement[bool]:
+    """The app's meeting with this exact id, or its meetings with the term in their titles,
+    in any case; `%`, `_` and `\\` match themselves."""
+    in_title = _in_title(session, app, search)
     try:
-        return or_(Meeting.id == uuid.UUID(search), in_title)
+        key = uuid.UUID(search)
     except ValueError:
         return in_title
+    return or_(and_(Meeting.id == key, _in_app(app)), in_title)
+
+
+def _in_title(session: Session, app: App, search: str) -> ColumnElement[bool]:
+    if len(search) < _TRIGRAM or session.get_bind().dialect.name != "sqlite":
+        # PostgreSQL's ILIKE reads its trigram index; a term too short for trigrams is a scan
+        return and_(_in_app(app), Meeting.title.icontains(search, autoescape=True))
+    # An FTS5 phrase of trigrams: exactly the titles that contain the term, in any case.
+    phrase = '"' + search.replace('"', '""') + '"'
+    return Meeting.id.in_(_TITLE_MATCHES.bindparams(phrase=phrase, app_id=app.id.hex))
 
 
 def _store(meeting: Meeting, data: MeetingCreate, box: SecretBox) -> None:

@@ -13,6 +13,7 @@ from meetd.api.deps import (
     SessionDep,
     WorkRoute,
     db,
+    db_scan,
     writes,
 )
 from meetd.api.envelope import Envelope, Page
@@ -73,7 +74,7 @@ def build_router(prefix: str, meeting_from_path: MeetingDependency, **options: A
     async def list_participants(
         meeting: MeetingFromPath, session: SessionDep, page: PageDep
     ) -> dict[str, Any]:
-        participants, total = await db(
+        participants, total = await db_scan(
             service.list_participants,
             session,
             meeting=meeting,

@@ -22,13 +22,10 @@ from meetd.presets import service as presets
 def list_participants(
     session: Session, *, meeting: Meeting, offset: int, limit: int
 ) -> tuple[list[Participant], int]:
-    query = (
-        select(Participant)
-        .options(joinedload(Participant.preset, innerjoin=True))
-        .where(Participant.meeting_id == meeting.id)
-    )
+    rows = select(Participant).options(joinedload(Participant.preset, innerjoin=True))
+    where = [Participant.meeting_id == meeting.id]
     order = (Participant.created_at.desc(), Participant.id.desc())
-    return fetch_page(session, query, order_by=order, offset=offset, limit=limit)
+    return fetch_page(session, rows, where=where, order_by=order, offset=offset, limit=limit)
 
 
 _BY_ID = (

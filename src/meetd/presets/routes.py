@@ -15,6 +15,7 @@ from meetd.api.deps import (
     SessionDep,
     WorkRoute,
     db,
+    db_scan,
     writes,
 )
 from meetd.api.envelope import Envelope, Page
@@ -51,7 +52,7 @@ async def list_presets(
     page: PageDep,
     search: Annotated[Text | None, Query(max_length=255, description="part of a name")] = None,
 ) -> dict[str, Any]:
-    presets, total = await db(
+    presets, total = await db_scan(
         service.list_presets,
         session,
         app=app,

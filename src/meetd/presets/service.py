@@ -58,11 +58,13 @@ def get_preset_for_participant(session: Session, *, app_id: uuid.UUID, name: str
 def list_presets(
     session: Session, *, app: App, search: str | None, offset: int, limit: int
 ) -> tuple[list[Preset], int]:
-    query = select(Preset).where(Preset.app_id == app.id)
+    where = [Preset.app_id == app.id]
     if search:
-        query = query.where(Preset.name.icontains(search, autoescape=True))
+        where.append(Preset.name.icontains(search, autoescape=True))
     order = (Preset.created_at.desc(), Preset.id.desc())
-    return fetch_page(session, query, order_by=order, offset=offset, limit=limit)
+    return fetch_page(
+        session, select(Preset), where=where, order_by=order, offset=offset, limit=limit
+    )
 
 
 def update_preset(session: Session, *, preset: Preset, data: PresetUpdate) -> Preset:
