@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from meetd import __version__
-from meetd.api import handlers
+from meetd.api import handlers, openapi
 from meetd.api.middleware import RequestBody, SdkPrefix
 from meetd.api.router import api_routers
 from meetd.config import MAX_BODY_BYTES, Settings
@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings or Settings.from_env()
     handlers.install(app)
+    openapi.install(app)
     app.add_middleware(RequestBody, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(SdkPrefix, prefix=SDK_PREFIX)
     for router in (*api_routers(), jwks_router):

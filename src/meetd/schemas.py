@@ -11,27 +11,47 @@ from urllib.parse import urlsplit
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
     PlainSerializer,
+    PlainValidator,
     StringConstraints,
+    WithJsonSchema,
 )
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
 
-def _check_text(value: str) -> str:
-    # PostgreSQL cannot store NUL in text. (pydantic itself refuses lone surrogates.)
-    if "\x00" in value:
-        raise PydanticCustomError("text", "must not contain NUL characters")
-    return value
+@dataclass(frozen=True, slots=True)
+class _Clean:
+    """Refuses NUL characters, which PostgreSQL cannot store in text, and says so in the
+    OpenAPI document. (pydantic itself refuses lone surrogates.)"""
+
+    @staticmethod
+    def _check(value: str) -> str:
+        if "\x00" in value:
+            raise PydanticCustomError("text", "must not contain NUL characters")
+        return value
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(self._check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        json_schema.setdefault("pattern", "^[^\\u0000]*$")  # a stricter pattern may be there
+        return json_schema
 
 
 # Every string meetd accepts is checked so: `Text`, or `Annotated[str, <constraints>, Clean]`
 # (the constraints first, so that their messages speak of characters).
-Clean = AfterValidator(_check_text)
+Clean = _Clean()
 Text = Annotated[str, Clean]
 
 
@@ -61,8 +81,34 @@ def _to_utc(value: datetime) -> datetime:
         ) from None
 
 
+def _iso_utc(value: object) -> datetime:
+    if isinstance(value, datetime):
+        return _to_utc(value)
+    try:  # ISO 8601 only: pydantic would also read "0.5" as seconds since 1970
+        parsed = datetime.fromisoformat(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise PydanticCustomError(
+            "datetime", "must be an ISO 8601 date-time such as 2026-01-02T03:04:05Z"
+        ) from None
+    return _to_utc(parsed)
+
+
 # A date-time sent with any offset (or none, meaning UTC), read as UTC.
-UtcDateTime = Annotated[datetime, AfterValidator(_to_utc)]
+UtcDateTime = Annotated[
+    datetime,
+    PlainValidator(_iso_utc),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
+
+
+def _integral(value: object) -> object:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # JSON does not tell 150 from 150.0, and neither does its Schema
+    return value
+
+
+# A whole number, which JSON may also write as 150.0.
+Integer = Annotated[int, BeforeValidator(_integral)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +173,7 @@ _RULES_BY_TYPE = {
     "dict_type": "must be a JSON object",
     "int_parsing": "must be a whole number",
     "int_from_float": "must be a whole number",
+    "int_type": "must be a whole number",
 }
 _RULE_REWRITES = (
     ("Value error, ", ""),

@@ -25,7 +25,8 @@ class TestErrorBodies:
 
         assert response.status_code == 405
         assert response.json()["error"]["code"] == 7001
-        assert "GET" in response.headers["allow"]
+        # Allow names every method the path serves, not only the first route's
+        assert response.headers["allow"] == "GET, PUT, PATCH"
 
     def test_validation_errors_are_400_never_422(self, account: Account, app_id: str) -> None:
         response = account.post(

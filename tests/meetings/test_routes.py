@@ -177,6 +177,17 @@ class TestCreateMeeting:
         assert '"session_keep_alive_time_in_secs":120,' in response.text
         assert '"max_seconds":60' in response.text
 
+    def test_whole_numbers_may_be_written_with_a_point(self, account: Account, app_id: str) -> None:
+        meeting = create(
+            account,
+            app_id,
+            recording_config={"video_config": {"width": 640.0}},
+            ai_config={"summarization": {"word_limit": 200.0}},
+        )
+
+        assert meeting["recording_config"]["video_config"]["width"] == 640
+        assert meeting["ai_config"]["summarization"]["word_limit"] == 200
+
     def test_storage_credentials_are_sealed_and_never_returned(
         self, account: Account, app_id: str, deployment: Deployment
     ) -> None:
@@ -267,6 +278,10 @@ BAD_MEETINGS = [
     bad(
         {"recording_config": {"video_config": {"width": 0}}},
         "recording_config.video_config.width: must be between 1 and 1920",
+    ),
+    bad(
+        {"recording_config": {"video_config": {"width": 640.5}}},
+        "recording_config.video_config.width: must be a whole number",
     ),
     bad(
         {"recording_config": {"video_config": {"height": 1921}}},
@@ -664,7 +679,8 @@ class TestListMeetings:
             ({"page_no": -1}, "page_no: must be greater than or equal to 0"),
             ({"page_no": "2.5"}, "page_no: must be a whole number"),
             ({"status": "OPEN"}, "status: must be 'ACTIVE' or 'INACTIVE'"),
-            ({"start_time": "yesterday"}, "start_time: must be a valid datetime"),
+            ({"start_time": "yesterday"}, "start_time: must be an ISO 8601 date-time"),
+            ({"start_time": "0.5"}, "start_time: must be an ISO 8601 date-time"),
         ],
     )
     def test_bad_parameters_are_refused(

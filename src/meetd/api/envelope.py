@@ -38,3 +38,9 @@ class ErrorBody(BaseModel):
     error: ErrorDetail
     errors: list[ErrorDetail]
     messages: list[str] = []
+
+
+# For the OpenAPI document of routes that may answer 409.
+CONFLICT: dict[int | str, dict[str, object]] = {
+    409: {"model": ErrorBody, "description": "A conflict; do not retry (x-should-retry: false)"}
+}

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from meetd.api.envelope import ErrorBody, ErrorDetail
 from meetd.errors import ApiError, Conflict
@@ -51,19 +52,31 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     return error_response(400, 400, list(dict.fromkeys(messages)))
 
 
-async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 404:
         return error_response(404, NO_ROUTE_CODE, ["No route for the URI"])
     if exc.status_code == 405:
-        return error_response(
-            405, METHOD_NOT_ALLOWED_CODE, ["Method not allowed for this route"], exc.headers
-        )
+        allowed = ", ".join(_allowed_methods(request))
+        message = f"Method not allowed for this route; it allows {allowed}"
+        return error_response(405, METHOD_NOT_ALLOWED_CODE, [message], {"Allow": allowed})
     if exc.status_code == 413:
         return error_response(413, 413, [TOO_LARGE_MESSAGE])
     if exc.status_code == 400:  # the framework could not parse the body at all
         return error_response(400, 400, ["body: is not valid JSON (it could not be parsed)"])
     return error_response(exc.status_code, exc.status_code, [str(exc.detail)], exc.headers)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path: one route answers a 405, and it knows
+    only its own."""
+    routes = request.app.router.routes
+
+    def serves(method: str) -> bool:
+        scope = {**request.scope, "method": method}
+        return any(route.matches(scope)[0] == Match.FULL for route in routes)
+
+    return [method for method in ("GET", "POST", "PUT", "PATCH", "DELETE") if serves(method)]
 
 
 async def _unexpected_error(_request: Request, exc: Exception) -> JSONResponse:

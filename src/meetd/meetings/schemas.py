@@ -12,7 +12,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from meetd.schemas import Between, Clean, Number, Schema, Timestamp, Uri, UtcDateTime
+from meetd.schemas import Between, Clean, Integer, Number, Schema, Timestamp, Uri, UtcDateTime
 
 Status = Literal["ACTIVE", "INACTIVE"]
 Region = Literal["ap-south-1", "ap-southeast-1", "us-east-1", "eu-central-1"]
@@ -37,10 +37,10 @@ PrivateKey = Annotated[str, StringConstraints(max_length=16384), Clean]
 Keyword = Annotated[str, StringConstraints(max_length=100), Clean]
 KeepAliveSecs = Annotated[Number, Between(60, 600)]
 MaxSeconds = Annotated[Number, Between(60, 86400)]
-WordLimit = Annotated[int, Between(150, 1000)]
-Pixels = Annotated[int, Between(1, 1920)]
-WatermarkPixels = Annotated[int, Field(ge=1, le=10000)]
-Port = Annotated[int, Between(1, 65535)]
+WordLimit = Annotated[Integer, Between(150, 1000)]
+Pixels = Annotated[Integer, Between(1, 1920)]
+WatermarkPixels = Annotated[Integer, Field(ge=1, le=10000)]
+Port = Annotated[Integer, Between(1, 65535)]
 
 # Write-only: accepted, sealed at rest, never returned, listed or logged.
 SECRET_FIELDS = ("access_key", "secret", "password", "private_key")

@@ -16,7 +16,7 @@ from meetd.api.deps import (
     db_scan,
     writes,
 )
-from meetd.api.envelope import Envelope, Page
+from meetd.api.envelope import CONFLICT, Envelope, Page
 from meetd.db.tables import Meeting, Participant
 from meetd.keys import SigningKeys
 from meetd.meetings.routes import MeetingDependency
@@ -117,7 +117,9 @@ def build_router(prefix: str, meeting_from_path: MeetingDependency, **options: A
         )
         return {"data": participant}
 
-    @router.put("/{participant_id}", summary="Replace a participant", **with_token)
+    @router.put(
+        "/{participant_id}", summary="Replace a participant", responses=CONFLICT, **with_token
+    )
     async def replace_participant(
         meeting: MeetingFromPath,
         participant: ParticipantFromPath,

@@ -18,7 +18,7 @@ from meetd.api.deps import (
     db_scan,
     writes,
 )
-from meetd.api.envelope import Envelope, Page
+from meetd.api.envelope import CONFLICT, Envelope, Page
 from meetd.db.tables import Preset
 from meetd.presets import service
 from meetd.presets.schemas import PresetCreate, PresetListItem, PresetRead, PresetUpdate
@@ -31,6 +31,7 @@ router = APIRouter(
     route_class=WorkRoute,
 )
 ONE: dict[str, Any] = {"response_model": Envelope[PresetRead], "response_model_exclude_none": True}
+CHANGE: dict[str, Any] = {**ONE, "responses": CONFLICT}
 
 
 async def preset_from_path(
@@ -63,7 +64,7 @@ async def list_presets(
     return page.of(presets, total)
 
 
-@router.post("", status_code=201, summary="Create a preset", **ONE)
+@router.post("", status_code=201, summary="Create a preset", **CHANGE)
 async def create_preset(
     app: AppFromPath, session: SessionDep, data: PresetCreate
 ) -> dict[str, Any]:
@@ -75,20 +76,20 @@ async def get_preset(preset: PresetFromPath) -> dict[str, Any]:
     return {"data": preset}
 
 
-@router.patch("/{preset_id}", summary="Update a preset (sections merge)", **ONE)
+@router.patch("/{preset_id}", summary="Update a preset (sections merge)", **CHANGE)
 async def update_preset(
     preset: PresetFromPath, session: SessionDep, data: PresetUpdate
 ) -> dict[str, Any]:
     return {"data": await db(service.update_preset, session, preset=preset, data=data)}
 
 
-@router.put("/{preset_id}", summary="Replace a preset", **ONE)
+@router.put("/{preset_id}", summary="Replace a preset", **CHANGE)
 async def replace_preset(
     preset: PresetFromPath, session: SessionDep, data: PresetCreate
 ) -> dict[str, Any]:
     return {"data": await db(service.replace_preset, session, preset=preset, data=data)}
 
 
-@router.delete("/{preset_id}", summary="Delete a preset that no participant uses", **ONE)
+@router.delete("/{preset_id}", summary="Delete a preset that no participant uses", **CHANGE)
 async def delete_preset(preset: PresetFromPath, session: SessionDep) -> dict[str, Any]:
     return {"data": await db(service.delete_preset, session, preset=preset)}

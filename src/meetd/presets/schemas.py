@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
-from meetd.schemas import Between, Clean, Number, Schema, Text, Timestamp
+from meetd.schemas import Between, Clean, Integer, Number, Schema, Text, Timestamp
 
 
 def _plugin_id(value: str) -> str:
@@ -69,7 +69,7 @@ class PresetConfig(Schema):
     max_screenshare_count: Count
     media: ConfigMedia
     livestream_viewer_qualities: (
-        Annotated[list[Annotated[int, Between(1, 4320)]], Field(max_length=10)] | None
+        Annotated[list[Annotated[Integer, Between(1, 4320)]], Field(max_length=10)] | None
     ) = None
 
 

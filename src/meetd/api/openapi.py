@@ -1,0 +1,63 @@
+"""The OpenAPI document, as meetd answers: every API operation may give the contract's error
+body with the statuses below, authenticates with a bearer token, and never answers 422 (a
+validation error is a 400, contract A3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+
+from meetd.api.envelope import ErrorBody
+
+_ERRORS = {
+    "400": "A field breaks a rule; the message names the field and the rule",
+    "401": "No API token, or one this deployment does not know",
+    "403": "The token is of another account, or a read token tried to write",
+    "404": "No such route, app, meeting, participant or preset",
+    "413": "The body is larger than 1 MiB",
+    "415": "The body is not JSON",
+    "429": "Too many requests for this API token; see Retry-After",
+}
+_ERROR_SCHEMA = {"$ref": "#/components/schemas/ErrorBody"}
+
+
+def install(app: FastAPI) -> None:
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = _as_answered(build())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _as_answered(document: dict[str, Any]) -> dict[str, Any]:
+    components = document.setdefault("components", {})
+    schemas = components.setdefault("schemas", {})
+    schemas.pop("HTTPValidationError", None)
+    schemas.pop("ValidationError", None)
+    schemas["ErrorBody"] = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas.update(schemas["ErrorBody"].pop("$defs", {}))
+    components["securitySchemes"] = {
+        "api_token": {"type": "http", "scheme": "bearer", "description": "a meetd API token"}
+    }
+    for path, item in document.get("paths", {}).items():
+        for method, operation in item.items():
+            responses = operation.setdefault("responses", {})
+            responses.pop("422", None)
+            if not path.startswith("/accounts/"):
+                continue  # the public key set needs no token
+            operation["security"] = [{"api_token": []}]
+            for status, description in _ERRORS.items():
+                if status in ("413", "415") and method in ("get", "delete"):
+                    continue
+                responses.setdefault(
+                    status,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": _ERROR_SCHEMA}},
+                    },
+                )
+    return document
