@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import uuid
 
+import pytest
+
 from tests.support import Account
 
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
@@ -78,6 +80,16 @@ class TestListApps:
 
         assert [a["id"] for a in page["data"]] == [ids[2], ids[1]]
         assert page["paging"] == {"total_count": 5, "start_offset": 3, "end_offset": 4}
+
+    @pytest.mark.parametrize("name", ["page_no", "per_page"])
+    def test_paging_starts_at_one(self, account: Account, name: str) -> None:
+        # The app list's reference sets a minimum of 1; the other lists read 0 as the default.
+        response = account.get("/apps", params={name: 0})
+
+        assert response.status_code == 400
+        assert response.json()["error"]["message"] == (
+            f"{name}: must be greater than or equal to 1"
+        )
 
     def test_sort_order_asc_is_oldest_first(self, account: Account) -> None:
         ids = [account.create_app(f"app-{n}") for n in range(3)]

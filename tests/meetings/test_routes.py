@@ -297,7 +297,7 @@ BAD_MEETINGS = [
     ),
     bad(
         {"recording_config": {"video_config": {"watermark": {"size": {"width": 0}}}}},
-        "recording_config.video_config.watermark.size.width: must be greater than or equal",
+        "recording_config.video_config.watermark.size.width: must be between 1 and 10000",
     ),
     bad(
         {"recording_config": {"max_seconds": 59}},

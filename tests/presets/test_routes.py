@@ -214,6 +214,17 @@ class TestUpdatePreset:
 
         assert response.json()["data"]["name"] == "renamed"
 
+    def test_a_null_section_or_name_is_left_as_it_is(
+        self, account: Account, app_id: str, body: dict[str, Any]
+    ) -> None:
+        preset = create(account, app_id, body)
+
+        nulls = {"name": None, "config": None, "ui": None, "permissions": None}
+        response = account.patch(f"/{app_id}/presets/{preset['id']}", json=nulls)
+
+        assert response.status_code == 200
+        assert {**response.json()["data"], "updated_at": None} == {**preset, "updated_at": None}
+
     def test_renaming_to_a_taken_name_is_409(
         self, account: Account, app_id: str, body: dict[str, Any]
     ) -> None:

@@ -134,3 +134,14 @@ async def page_params(
 
 
 PageDep = Annotated[PageParams, Depends(page_params)]
+
+
+async def strict_page_params(
+    page_no: Annotated[int, Query(ge=1, le=MAX_PAGE_NO, description="1-based")] = 1,
+    per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = DEFAULT_PER_PAGE,
+) -> PageParams:
+    """Paging where the reference sets a minimum of 1 for both (the app list)."""
+    return PageParams(page_no=page_no, per_page=per_page)
+
+
+StrictPageDep = Annotated[PageParams, Depends(strict_page_params)]

@@ -1,9 +1,11 @@
 """The OpenAPI document, as meetd answers: every API operation may give the contract's error
 body with the statuses below, authenticates with a bearer token, and never answers 422 (a
-validation error is a 400, contract A3)."""
+validation error is a 400, contract A3). Each create links to the operations on what it
+created, so that tools (and readers) can follow from one to the other."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import FastAPI
@@ -60,4 +62,25 @@ def _as_answered(document: dict[str, Any]) -> dict[str, Any]:
                         "content": {"application/json": {"schema": _ERROR_SCHEMA}},
                     },
                 )
+    _link_created(document.get("paths", {}))
     return document
+
+
+def _link_created(paths: dict[str, Any]) -> None:
+    for path, item in paths.items():
+        created = item.get("post", {}).get("responses", {}).get("201")
+        if created is None:
+            continue
+        # an app is created as data.app; everything else as data
+        pointer = "/data/app/id" if path.endswith("/apps") else "/data/id"
+        links = created.setdefault("links", {})
+        for below, operations in paths.items():
+            found = re.fullmatch(re.escape(path) + r"/\{(\w+)\}(/.*)?", below)
+            if found is None:
+                continue
+            given = {name: f"$request.path.{name}" for name in re.findall(r"\{(\w+)\}", path)}
+            for operation in operations.values():
+                links[operation["operationId"]] = {
+                    "operationId": operation["operationId"],
+                    "parameters": {**given, found[1]: f"$response.body#{pointer}"},
+                }

@@ -11,8 +11,8 @@ from meetd.api.deps import (
     KIT_PREFIX,
     AppFromPath,
     Caller,
-    PageDep,
     SessionDep,
+    StrictPageDep,
     WorkRoute,
     db,
     db_scan,
@@ -31,7 +31,7 @@ router = APIRouter(
 async def list_apps(
     caller: Caller,
     session: SessionDep,
-    page: PageDep,
+    page: StrictPageDep,
     search: Annotated[Text | None, Query(max_length=125, description="part of a name")] = None,
     sort_order: Annotated[SortOrder, Query(description="by creation time")] = "DESC",
 ) -> dict[str, Any]:

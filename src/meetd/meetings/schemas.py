@@ -11,6 +11,7 @@ import uuid
 from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic.config import JsonDict, JsonValue
 
 from meetd.schemas import Between, Clean, Integer, Number, Schema, Timestamp, Uri, UtcDateTime
 
@@ -39,7 +40,7 @@ KeepAliveSecs = Annotated[Number, Between(60, 600)]
 MaxSeconds = Annotated[Number, Between(60, 86400)]
 WordLimit = Annotated[Integer, Between(150, 1000)]
 Pixels = Annotated[Integer, Between(1, 1920)]
-WatermarkPixels = Annotated[Integer, Field(ge=1, le=10000)]
+WatermarkPixels = Annotated[Integer, Between(1, 10000)]
 Port = Annotated[Integer, Between(1, 65535)]
 
 # Write-only: accepted, sealed at rest, never returned, listed or logged.
@@ -120,8 +121,27 @@ _NEEDED_BY_TYPE = dict.fromkeys(("aws", "azure", "digitalocean"), ("access_key",
 _NEEDED_BY_AUTH = {"KEY": ("private_key",), "PASSWORD": ("password",)}
 
 
+def _when(field: str, values: list[JsonValue], then: JsonDict) -> JsonDict:
+    return {"if": {"properties": {field: {"enum": values}}, "required": [field]}, "then": then}
+
+
+def _given(*names: str) -> JsonDict:
+    return {"required": list(names), "properties": {name: {"type": "string"} for name in names}}
+
+
+# The rules of `_has_credentials`, for the OpenAPI document.
+_CREDENTIAL_RULES: list[JsonValue] = [
+    _when("type", ["aws", "azure", "digitalocean"], _given("access_key", "region")),
+    _when("auth_method", ["KEY"], _given("private_key")),
+    _when("auth_method", ["PASSWORD"], _given("password")),
+    _when("type", ["sftp"], {"anyOf": [_given("private_key"), _given("password")]}),
+]
+
+
 class StorageConfig(StorageConfigUpdate):
     """A complete storage configuration, with the credentials its type needs (reference B4)."""
+
+    model_config = ConfigDict(json_schema_extra={"allOf": _CREDENTIAL_RULES})
 
     type: StorageType
 

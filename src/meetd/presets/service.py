@@ -68,9 +68,10 @@ def list_presets(
 
 
 def update_preset(session: Session, *, preset: Preset, data: PresetUpdate) -> Preset:
-    """PATCH: `name` replaces; `config`, `ui` and `permissions` merge key by key."""
+    """PATCH: `name` replaces; `config`, `ui` and `permissions` merge key by key; a null
+    for any of them (none can be cleared) leaves it as it is."""
     stored = {"name": preset.name, **_columns_of(preset)}
-    changes = data.model_dump(exclude_unset=True)
+    changes = {key: value for key, value in data.model_dump().items() if value is not None}
     return _replace(session, preset, patched(PresetCreate, stored, changes))
 
 

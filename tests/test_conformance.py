@@ -1,0 +1,210 @@
+"""Conformance fuzzing: schemathesis, run as its users run it, against a real `meetd serve`.
+
+Two documents drive it: meetd's own OpenAPI document, with every check schemathesis has, and
+Cloudflare's reference document cut down to the operations meetd implements, with the checks
+that hold for a server the reference describes only in part: no 5xx, every response body of
+the reference's shape, every request that breaks the reference's schema refused with a 4xx.
+What the reference gets wrong is in docs/compatibility.md.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conformance_hooks import PINNED
+from tests.support import Account, ServeProcess
+
+ROOT = Path(__file__).parents[1]
+# Cloudflare's RealtimeKit OpenAPI document; docs/compatibility.md says where it comes from.
+REFERENCE = ROOT / "tests" / "reference" / "realtimekit-openapi.json"
+SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
+EXAMPLES = 15  # per operation and phase
+METHODS = {"get", "post", "put", "patch", "delete"}
+
+
+@pytest.fixture
+def seeded(account: Account, app_id: str) -> dict[str, str]:
+    """Identifiers of an app and a meeting (neither can be deleted), so that schemathesis
+    reaches past the 404s. Participants and presets it creates itself, following the links
+    of the document: any it were given here, it might delete early on."""
+    meeting = account.post(f"/{app_id}/meetings", json={"title": "fuzzed"})
+    return {
+        "path.account_id": account.id,
+        "path.app_id": app_id,
+        "path.meeting_id": meeting.json()["data"]["id"],
+    }
+
+
+@pytest.fixture
+def meetd(database_url: str, seeded: dict[str, str]) -> Any:
+    with ServeProcess("--database-url", database_url) as server:
+        yield server
+
+
+def fuzz(
+    location: str, base_url: str, token: str, config: str, tmp_path: Path
+) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+    config_file = tmp_path / "schemathesis.toml"
+    config_file.write_text(f'hooks = "tests.conformance_hooks"\n{config}')
+    report = tmp_path / "report.json"
+    run = subprocess.run(
+        [
+            str(SCHEMATHESIS),
+            "--config-file",
+            str(config_file),
+            "run",
+            location,
+            "--url",
+            base_url,
+            "--header",
+            f"Authorization: Bearer {token}",
+            "--max-examples",
+            str(EXAMPLES),
+            "--report",
+            "json",
+            "--report-json-path",
+            str(report),
+            "--no-color",
+        ],
+        cwd=tmp_path,  # where its caches go
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    return run, json.loads(report.read_text()) if report.exists() else {}
+
+
+def parameters(seeded: dict[str, str]) -> str:
+    assert {name.removeprefix("path.") for name in seeded} == PINNED
+    lines = "\n".join(f'"{name}" = "{value}"' for name, value in seeded.items())
+    return f"[parameters]\n{lines}\n"
+
+
+def summary(run: subprocess.CompletedProcess[str]) -> str:
+    """Schemathesis's own account of the run: its findings with how to reproduce them."""
+    return run.stdout[-20000:] + run.stderr[-2000:]
+
+
+class TestOwnDocument:
+    def test_every_check_holds(
+        self, meetd: ServeProcess, account: Account, seeded: dict[str, str], tmp_path: Path
+    ) -> None:
+        config = f"""
+{parameters(seeded)}
+[checks]
+enabled = true
+
+# A PATCH merges into the stored meeting, and the result must hold whole: a storage type
+# sent alone is refused when the stored meeting lacks the credentials that type needs. No
+# schema of the body alone can say that, so a schema-valid PATCH may rightly get a 400.
+[[operations]]
+include-method = "PATCH"
+include-path-regex = "/meetings/"
+checks.positive_data_acceptance.enabled = false
+
+# Adding a participant with a preset_name the app does not have is a 404 naming the preset
+# (contract A5), which this check reads as "the meeting just created is gone".
+[[operations]]
+include-method = "POST"
+include-path-regex = "/participants$"
+checks.ensure_resource_availability.enabled = false
+"""
+        run, report = fuzz(
+            f"http://127.0.0.1:{meetd.port}/openapi.json",
+            meetd.base_url,
+            account.token,
+            config,
+            tmp_path,
+        )
+
+        assert_clean(run, report, len(own_operations(meetd)))
+        assert_no_server_errors(meetd)
+
+
+class TestReferenceDocument:
+    def test_implemented_operations_conform(
+        self, meetd: ServeProcess, account: Account, seeded: dict[str, str], tmp_path: Path
+    ) -> None:
+        document = implemented_part_of_reference(own_operations(meetd))
+        location = tmp_path / "reference.json"
+        location.write_text(json.dumps(document))
+        config = f"""
+{parameters(seeded)}
+[checks]
+enabled = false
+not_a_server_error.enabled = true
+response_schema_conformance.enabled = true
+negative_data_rejection.enabled = true
+
+# Links fill the path parameters of a sequence with real ids, over any invalid id generated
+# for them, so a 2xx to such a "negative" case proves nothing. The coverage and fuzzing
+# phases check that invalid data is refused; sequences check the answers to valid requests.
+[phases.stateful]
+checks.negative_data_rejection.enabled = false
+"""
+        run, report = fuzz(str(location), meetd.base_url, account.token, config, tmp_path)
+
+        assert_clean(run, report, 21)  # 3 of apps, 5 of meetings, 7 of participants, 6 of presets
+        assert_no_server_errors(meetd)
+
+
+def own_operations(server: ServeProcess) -> set[tuple[str, str]]:
+    document = httpx.get(f"http://127.0.0.1:{server.port}/openapi.json").json()
+    return {
+        (method, template(path))
+        for path, item in document["paths"].items()
+        for method in item
+        if method in METHODS
+    }
+
+
+def template(path: str) -> str:
+    """A path with its parameters unnamed: the reference names some of them differently."""
+    return re.sub(r"\{[^}]+\}", "{}", path)
+
+
+def implemented_part_of_reference(implemented: set[tuple[str, str]]) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(REFERENCE.read_text())
+    paths = {}
+    for path, item in document["paths"].items():
+        kept = {
+            key: value
+            for key, value in item.items()
+            if key not in METHODS or (key, template(path)) in implemented
+        }
+        if METHODS & kept.keys():
+            paths[path] = kept
+    document["paths"] = paths
+    return document
+
+
+def assert_clean(
+    run: subprocess.CompletedProcess[str], report: dict[str, Any], operations: int
+) -> None:
+    assert run.returncode == 0, summary(run)
+    assert report["operations"]["tested"] == operations, report["operations"]
+    assert report["test_cases"]["errored"] == 0
+    phases = {name: phase["status"] for name, phase in report["phases"].items()}
+    assert phases == {
+        "examples": "skip",  # neither document has examples
+        "coverage": "success",
+        "fuzzing": "success",
+        "stateful": "success",
+    }
+    print(f"{operations} operations, {report['test_cases']['generated']} cases: clean")
+
+
+def assert_no_server_errors(server: ServeProcess) -> None:
+    assert server.process.poll() is None, "meetd exited under the fuzzing"
+    assert not [line for line in server.stderr if "unhandled error" in line]
