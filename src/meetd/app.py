@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from meetd import __version__
 from meetd.api import handlers, openapi
-from meetd.api.middleware import RequestBody, SdkPrefix
+from meetd.api.middleware import RequestBody, RequestTarget, SdkPrefix
 from meetd.api.router import api_routers
 from meetd.config import MAX_BODY_BYTES, Settings
 from meetd.deployment import open_deployment
@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     handlers.install(app)
     openapi.install(app)
     app.add_middleware(RequestBody, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(RequestTarget)
     app.add_middleware(SdkPrefix, prefix=SDK_PREFIX)
     for router in (*api_routers(), jwks_router):
         app.include_router(router)

@@ -175,6 +175,11 @@ _RULES_BY_TYPE = {
     "int_from_float": "must be a whole number",
     "int_type": "must be a whole number",
 }
+# pydantic's own messages for these end in "after validation, not <count>"
+_RULE_TEMPLATES = {
+    "too_long": "must have at most {max_length} items",
+    "too_short": "must have at least {min_length} items",
+}
 _RULE_REWRITES = (
     ("Value error, ", ""),
     ("Input should be", "must be"),
@@ -189,6 +194,8 @@ def describe_error(error: Mapping[str, Any], path: Iterable[str | int]) -> tuple
     Never quotes the value that was sent: it may be a credential.
     """
     rule = _RULES_BY_TYPE.get(error["type"])
+    if rule is None and error["type"] in _RULE_TEMPLATES:
+        rule = _RULE_TEMPLATES[error["type"]].format_map(error.get("ctx", {}))
     if rule is None:
         rule = str(error["msg"])
         for prefix, replacement in _RULE_REWRITES:

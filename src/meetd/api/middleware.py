@@ -1,6 +1,9 @@
-"""ASGI middleware: the SDK path prefix, and what a request body may be."""
+"""ASGI middleware: the SDK path prefix, what a request body may be, and what its path and
+query may be."""
 
 from __future__ import annotations
+
+from urllib.parse import unquote_to_bytes
 
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
@@ -62,6 +65,34 @@ def _is_json(content_type: str | None) -> bool:
         return True
     media_type = content_type.partition(";")[0].strip().lower()
     return media_type == "application/json" or media_type.endswith("+json")
+
+
+class RequestTarget:
+    """Percent-escapes in the path and the query must decode to UTF-8 (400 otherwise): the
+    framework would quietly turn bad bytes into U+FFFD and look up, or search for,
+    something the client never sent."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            for part, raw in (("path", scope.get("raw_path")), ("query", scope["query_string"])):
+                if raw and not _decodes(raw):
+                    rule = "percent-escapes must decode to valid UTF-8"
+                    await error_response(400, 400, [f"{part}: {rule}"])(scope, receive, send)
+                    return
+        await self.app(scope, receive, send)
+
+
+def _decodes(raw: bytes) -> bool:
+    if b"%" not in raw and raw.isascii():
+        return True
+    try:
+        unquote_to_bytes(raw.replace(b"+", b" ")).decode()
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 class SdkPrefix:
