@@ -15,6 +15,7 @@ import uvicorn
 
 from meetd import __version__
 from meetd.accounts import service as accounts
+from meetd.api.protocol import HttpProtocol
 from meetd.app import SDK_PREFIX, create_app
 from meetd.config import DEFAULT_DATABASE_URL, ConfigError, Settings
 from meetd.db.engine import lock_deployment
@@ -22,6 +23,7 @@ from meetd.deployment import Deployment, open_deployment
 from meetd.errors import ApiError
 from meetd.participants import tokens
 
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 DATABASE_HELP = f"database URL (env MEETD_DATABASE_URL; default {DEFAULT_DATABASE_URL})"
 
 
@@ -52,9 +54,19 @@ def serve(args: argparse.Namespace) -> int:
             f"meetd: serving {base_url} (more tokens: meetd token create --account-id ID)",
             flush=True,
         )
-    options = {"host": args.host, "port": args.port, "access_log": args.access_log}
+    logging.getLogger().setLevel(args.log_level.upper())
+    if args.log_level == "debug":  # SQL statements; their parameters are hidden by the engine
+        logging.getLogger("sqlalchemy.engine").setLevel(logging.INFO)
+    options = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": args.log_level,
+        "access_log": args.access_log,
+        "http": HttpProtocol,
+        "server_header": False,
+    }
     if args.workers == 1:
-        uvicorn.run(create_app(deployment.settings), server_header=False, **options)
+        uvicorn.run(create_app(deployment.settings), **options)
     else:
         # Each worker process builds its own app and reads its settings from the environment.
         os.environ["MEETD_DATABASE_URL"] = deployment.settings.database_url
@@ -62,7 +74,6 @@ def serve(args: argparse.Namespace) -> int:
             "meetd.app:create_app",
             factory=True,
             workers=args.workers,
-            server_header=False,
             **options,
         )
     return 0
@@ -127,6 +138,13 @@ def build_parser() -> argparse.ArgumentParser:
         action=argparse.BooleanOptionalAction,
         default=True,
         help="log one line per request (default: on)",
+    )
+    serve_parser.add_argument(
+        "--log-level",
+        choices=LOG_LEVELS,
+        default="info",
+        help="least important messages logged; debug adds SQL statements, never their "
+        "parameters (default: info)",
     )
     serve_parser.set_defaults(run=serve)
 

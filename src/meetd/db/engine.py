@@ -78,12 +78,22 @@ class Database:
 
 
 def _create_engine(url: str) -> Engine:
+    # Statement parameters may hold hashes and sealed secrets: keep them out of logs and
+    # error messages at any log level.
     if not url.startswith("sqlite"):
         return sa.create_engine(
-            url, pool_size=POSTGRES_POOL_SIZE, max_overflow=0, pool_pre_ping=True
+            url,
+            pool_size=POSTGRES_POOL_SIZE,
+            max_overflow=0,
+            pool_pre_ping=True,
+            hide_parameters=True,
         )
     engine = sa.create_engine(
-        url, pool_size=SQLITE_POOL_SIZE, max_overflow=0, connect_args={"timeout": 30}
+        url,
+        pool_size=SQLITE_POOL_SIZE,
+        max_overflow=0,
+        connect_args={"timeout": 30},
+        hide_parameters=True,
     )
     event.listen(engine, "connect", _configure_sqlite)
     event.listen(engine, "begin", _begin_sqlite)
