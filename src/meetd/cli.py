@@ -29,7 +29,8 @@ DATABASE_HELP = f"database URL (env MEETD_DATABASE_URL; default {DEFAULT_DATABAS
 
 @contextmanager
 def _opened(args: argparse.Namespace) -> Iterator[Deployment]:
-    deployment = open_deployment(Settings.from_env(database_url=args.database_url))
+    overrides = {"database_url": args.database_url, "rate_limit": getattr(args, "rate_limit", None)}
+    deployment = open_deployment(Settings.from_env(**overrides))
     try:
         yield deployment
     finally:
@@ -54,6 +55,8 @@ def serve(args: argparse.Namespace) -> int:
             f"meetd: serving {base_url} (more tokens: meetd token create --account-id ID)",
             flush=True,
         )
+    if deployment.settings.rate_limit is not None:
+        print(f"meetd: rate limit: {deployment.settings.rate_limit} per API token", flush=True)
     logging.getLogger().setLevel(args.log_level.upper())
     if args.log_level == "debug":  # SQL statements; their parameters are hidden by the engine
         logging.getLogger("sqlalchemy.engine").setLevel(logging.INFO)
@@ -70,6 +73,8 @@ def serve(args: argparse.Namespace) -> int:
     else:
         # Each worker process builds its own app and reads its settings from the environment.
         os.environ["MEETD_DATABASE_URL"] = deployment.settings.database_url
+        if args.rate_limit is not None:
+            os.environ["MEETD_RATE_LIMIT"] = args.rate_limit
         uvicorn.run(
             "meetd.app:create_app",
             factory=True,
@@ -138,6 +143,12 @@ def build_parser() -> argparse.ArgumentParser:
         action=argparse.BooleanOptionalAction,
         default=True,
         help="log one line per request (default: on)",
+    )
+    serve_parser.add_argument(
+        "--rate-limit",
+        metavar="REQUESTS/SECONDS",
+        help="most requests one API token may make in a time, per process, such as 250/10 "
+        "(env MEETD_RATE_LIMIT; default: off); more are answered 429 with Retry-After",
     )
     serve_parser.add_argument(
         "--log-level",

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from meetd.ratelimit import RateLimit
+
 DEFAULT_DATABASE_URL = "sqlite:///./meetd.db"
 MAX_BODY_BYTES = 1 << 20
 DEFAULT_TOKEN_LIFETIME = 100 * 24 * 3600  # seconds; what every RealtimeKit token observed had
@@ -37,16 +39,19 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     secret_key: str | None = field(default=None, repr=False)
     token_lifetime: timedelta = timedelta(seconds=DEFAULT_TOKEN_LIFETIME)
+    rate_limit: RateLimit | None = None  # per API token and process; None: no limit
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "database_url", normalize_database_url(self.database_url))
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ, **overrides: str | None) -> Settings:
+        rate_limit = overrides.pop("rate_limit", None) or env.get("MEETD_RATE_LIMIT")
         values: dict[str, object] = {
             "database_url": env.get("MEETD_DATABASE_URL"),
             "secret_key": env.get("MEETD_SECRET_KEY"),
             "token_lifetime": _seconds(env, "MEETD_TOKEN_LIFETIME"),
+            "rate_limit": None if rate_limit is None else _rate_limit(rate_limit),
         }
         values.update((k, v) for k, v in overrides.items() if v is not None)
         return cls(**{k: v for k, v in values.items() if v is not None})  # type: ignore[arg-type]
@@ -67,3 +72,10 @@ def _seconds(env: Mapping[str, str], name: str) -> timedelta | None:
     if not value.isdigit() or int(value) == 0:
         raise ConfigError(f"{name} must be a whole number of seconds, at least 1")
     return timedelta(seconds=int(value))
+
+
+def _rate_limit(value: str) -> RateLimit | None:
+    try:
+        return RateLimit.parse(value)
+    except ValueError as exc:
+        raise ConfigError(f"MEETD_RATE_LIMIT (or --rate-limit) {exc}: {value!r}") from None

@@ -15,6 +15,7 @@ from meetd.db.engine import Database, lock_deployment
 from meetd.db.migrate import upgrade
 from meetd.db.tables import Meta
 from meetd.keys import SigningKeys
+from meetd.ratelimit import TokenBuckets
 
 _FINGERPRINT_KEY = "secret_key_fingerprint"
 
@@ -30,6 +31,7 @@ class Deployment:
         default_factory=lambda: TtlCache(seconds=10, max_entries=10_000)
     )
     apps: AppCache = field(default_factory=lambda: TtlCache(seconds=600, max_entries=10_000))
+    requests: TokenBuckets | None = None  # the rate limit's count, when there is one
 
 
 def open_deployment(settings: Settings) -> Deployment:
@@ -50,7 +52,11 @@ def open_deployment(settings: Settings) -> Deployment:
         database.dispose()
         raise
     return Deployment(
-        settings=settings, database=database, storage_box=storage_box, signing_keys=signing_keys
+        settings=settings,
+        database=database,
+        storage_box=storage_box,
+        signing_keys=signing_keys,
+        requests=TokenBuckets(settings.rate_limit) if settings.rate_limit else None,
     )
 
 

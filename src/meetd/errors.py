@@ -5,7 +5,8 @@
      ├── Unauthenticated      401  credentials missing or unknown           code 10000
      ├── Forbidden            403  the token may not do this                 code 10000
      ├── NotFound             404  no such app, meeting, participant, preset
-     └── Conflict             409  sent with `x-should-retry: false`
+     ├── Conflict             409  sent with `x-should-retry: false`
+     └── RateLimited          429  sent with `Retry-After`                  code 971
 
 Services raise these and never import the web framework; `meetd.api.handlers` renders
 every one of them, and the framework's own errors, as the one error body of the contract.
@@ -16,6 +17,7 @@ from __future__ import annotations
 import uuid
 
 AUTH_ERROR_CODE = 10000
+RATE_LIMIT_CODE = 971  # what Cloudflare's API answers a throttled client with
 
 
 class ApiError(Exception):
@@ -51,6 +53,16 @@ class NotFound(ApiError):
 
 class Conflict(ApiError):
     status = code = 409
+
+
+class RateLimited(ApiError):
+    status, code = 429, RATE_LIMIT_CODE
+
+    def __init__(self, *, limit: str, retry_after: int) -> None:
+        super().__init__(
+            f"Too many requests: this API token may make {limit}; retry after {retry_after} seconds"
+        )
+        self.retry_after = retry_after
 
 
 def parse_id(value: str, *, field: str) -> uuid.UUID:

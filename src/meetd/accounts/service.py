@@ -28,6 +28,7 @@ class Principal:
 
     account_id: str
     scope: Scope
+    token_hash: str  # which token it is, for per-token limits
 
 
 def hash_token(token: str) -> str:
@@ -48,7 +49,7 @@ def authenticate(session: Session, *, token: str, cache: PrincipalCache) -> Prin
         row = session.execute(_BY_HASH, {"token_hash": token_hash}).one_or_none()
         if row is None:
             return None
-        principal = Principal(account_id=row.account_id, scope=row.scope)
+        principal = Principal(account_id=row.account_id, scope=row.scope, token_hash=token_hash)
         cache.put(token_hash, principal)
     return principal
 

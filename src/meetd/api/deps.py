@@ -23,7 +23,7 @@ from meetd.api.work import writes as writes
 from meetd.apps import service as apps
 from meetd.db.tables import App
 from meetd.deployment import Deployment
-from meetd.errors import Forbidden, Unauthenticated
+from meetd.errors import Forbidden, RateLimited, Unauthenticated
 
 KIT_PREFIX = "/accounts/{account_id}/realtime/kit"
 LEGACY_PREFIX = "/accounts/{account_id}/realtimekit"
@@ -54,7 +54,8 @@ def _api_token(request: Request) -> str | None:
 async def authenticate(
     request: Request, account_id: str, session: SessionDep, deployment: DeploymentDep
 ) -> Principal:
-    """The caller: a valid API token of the account in the path (401, else 403)."""
+    """The caller: a valid API token of the account in the path (401, else 403), within its
+    rate limit if there is one (429)."""
     token = _api_token(request)
     if token is None:
         raise Unauthenticated(
@@ -63,6 +64,10 @@ async def authenticate(
     principal = await db(accounts.authenticate, session, token=token, cache=deployment.principals)
     if principal is None:
         raise Unauthenticated("Authentication error: the API token is not valid")
+    if deployment.requests is not None:
+        wait = deployment.requests.take(principal.token_hash)
+        if wait:
+            raise RateLimited(limit=str(deployment.requests.limit), retry_after=wait)
     if principal.account_id != account_id:
         raise Forbidden("Authentication error: the API token does not belong to this account")
     return principal

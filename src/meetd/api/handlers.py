@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
 from meetd.api.envelope import ErrorBody, ErrorDetail
-from meetd.errors import ApiError, Conflict
+from meetd.errors import ApiError, Conflict, RateLimited
 from meetd.schemas import describe_error
 
 log = logging.getLogger("meetd.api")
@@ -33,8 +33,11 @@ def error_response(
 
 async def _api_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
-    # The SDKs retry a 409; retrying a conflict cannot succeed (contract A3).
-    headers = {"x-should-retry": "false"} if isinstance(exc, Conflict) else None
+    headers = None
+    if isinstance(exc, Conflict):  # the SDKs retry a 409; a conflict stays (contract A3)
+        headers = {"x-should-retry": "false"}
+    elif isinstance(exc, RateLimited):  # the SDKs wait this long before they retry
+        headers = {"Retry-After": str(exc.retry_after)}
     return error_response(exc.status, exc.code, [exc.message], headers)
 
 

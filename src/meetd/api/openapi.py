@@ -20,6 +20,15 @@ _ERRORS = {
     "413": "The body is larger than 1 MiB",
     "415": "The body is not JSON",
     "429": "Too many requests for this API token; see Retry-After",
+    "431": "The request line and headers are larger than 64 KiB",
+}
+_HEADERS = {
+    "429": {
+        "Retry-After": {
+            "description": "Seconds to wait before the next request",
+            "schema": {"type": "integer", "minimum": 1},
+        }
+    }
 }
 _ERROR_SCHEMA = {"$ref": "#/components/schemas/ErrorBody"}
 
@@ -55,13 +64,13 @@ def _as_answered(document: dict[str, Any]) -> dict[str, Any]:
             for status, description in _ERRORS.items():
                 if status in ("413", "415") and method in ("get", "delete"):
                     continue
-                responses.setdefault(
-                    status,
-                    {
-                        "description": description,
-                        "content": {"application/json": {"schema": _ERROR_SCHEMA}},
-                    },
-                )
+                response = {
+                    "description": description,
+                    "content": {"application/json": {"schema": _ERROR_SCHEMA}},
+                }
+                if status in _HEADERS:
+                    response["headers"] = _HEADERS[status]
+                responses.setdefault(status, response)
     _link_created(document.get("paths", {}))
     return document
 
