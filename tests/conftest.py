@@ -63,7 +63,7 @@ def database_url(databases: Databases) -> Iterator[str]:
     """A fresh, migrated database for this test."""
     yield databases.new()
     if isinstance(databases, PostgresDatabases):
-        databases.drop_all_but_template()
+        databases.release()
 
 
 @pytest.fixture
@@ -71,7 +71,7 @@ def empty_database_url(databases: Databases) -> Iterator[str]:
     """A fresh database with nothing in it, not even the schema."""
     yield databases.empty()
     if isinstance(databases, PostgresDatabases):
-        databases.drop_all_but_template()
+        databases.release()
 
 
 @pytest.fixture
