@@ -18,8 +18,9 @@ _TOO_LARGE = error_response(
 
 class HttpProtocol(HttpToolsProtocol):
     """Counts the bytes of each request head as they arrive and answers 431 once they pass
-    `MAX_HEAD_BYTES`. A read that ends one head is not counted, so a connection that pipelines
-    requests may buffer one read more (at most 256 KiB): the bound holds all the same."""
+    `MAX_HEAD_BYTES`. A read in which a head ends is not counted (part of it may be a body or
+    the next request), so a head may pass the limit by one read, at most 256 KiB: the bound
+    holds all the same."""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         self._in_head = True  # the next bytes belong to a request head
