@@ -16,7 +16,7 @@ test: $(VENV)/.dev lint
 ifdef MEETD_TEST_POSTGRES_URL
 	@log=$$(mktemp); \
 	$(BIN)/pytest -p no:cacheprovider --database postgresql >$$log 2>&1 & postgres=$$!; \
-	trap 'kill $$postgres 2>/dev/null; rm -f $$log' INT TERM; \
+	trap 'kill $$postgres 2>/dev/null; wait $$postgres; rm -f $$log; exit 130' INT TERM; \
 	$(BIN)/pytest -p no:cacheprovider; sqlite=$$?; \
 	wait $$postgres; pg=$$?; \
 	echo; echo "meetd: the same suite on PostgreSQL ($$MEETD_TEST_POSTGRES_URL):"; \

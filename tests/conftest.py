@@ -4,6 +4,7 @@ the official SDK, and an account with its tokens."""
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterator
 
 import pytest
@@ -22,6 +23,17 @@ from tests.support import (
     Server,
     SqliteDatabases,
 )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # `make test` runs the PostgreSQL pass in the background, where Ctrl-C reaches it as a
+    # SIGTERM: end the run as Ctrl-C would, so that teardown stops the servers and drops
+    # the test databases.
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(_signal: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -61,17 +73,17 @@ def databases(
 @pytest.fixture
 def database_url(databases: Databases) -> Iterator[str]:
     """A fresh, migrated database for this test."""
-    yield databases.new()
-    if isinstance(databases, PostgresDatabases):
-        databases.release()
+    url = databases.new()
+    yield url
+    databases.release(url)
 
 
 @pytest.fixture
 def empty_database_url(databases: Databases) -> Iterator[str]:
     """A fresh database with nothing in it, not even the schema."""
-    yield databases.empty()
-    if isinstance(databases, PostgresDatabases):
-        databases.release()
+    url = databases.empty()
+    yield url
+    databases.release(url)
 
 
 @pytest.fixture

@@ -38,6 +38,9 @@ class Databases:
     def empty(self) -> str:
         raise NotImplementedError
 
+    def release(self, url: str) -> None:
+        """The test that had `url` is done with it."""
+
     def close(self) -> None:
         pass
 
@@ -80,7 +83,7 @@ class PostgresDatabases(Databases):
         self.template = f"{self.prefix}_template"
         self._execute(f'CREATE DATABASE "{self.template}" TEMPLATE "template0"')
         self.migrate(self._url(self.template))
-        self.handed: list[str] = []
+        self.handed: set[str] = set()
         self.ready: queue.Queue[str] = queue.Queue(maxsize=self.AHEAD)
         self.used: queue.Queue[str | None] = queue.Queue()
         self.closing = threading.Event()
@@ -134,27 +137,29 @@ class PostgresDatabases(Databases):
             except queue.Empty:
                 if self.failure is not None:
                     raise RuntimeError("cloning a test database failed") from self.failure
-        self.handed.append(name)
+        self.handed.add(name)
         return self._url(name)
 
     def empty(self) -> str:
         name = self._name()
         self._execute(f'CREATE DATABASE "{name}" TEMPLATE "template0"')
-        self.handed.append(name)
+        self.handed.add(name)
         return self._url(name)
 
-    def release(self) -> None:
-        """Drop, soon, every database handed out so far."""
-        for name in self.handed:
+    def release(self, url: str) -> None:
+        """Drop the database soon, in the background."""
+        name = make_url(url).database
+        if name in self.handed:
+            self.handed.remove(name)
             self.used.put(name)
-        self.handed.clear()
 
     def close(self) -> None:
         self.closing.set()
         self.workers[0].join(timeout=60)
         while not self.ready.empty():
             self.used.put(self.ready.get())
-        self.release()
+        for name in self.handed:
+            self.used.put(name)
         self.used.put(self.template)
         self.used.put(None)
         self.workers[1].join(timeout=120)
@@ -223,8 +228,11 @@ class Server:
 
 
 def environment(**changes: str | None) -> dict[str, str]:
-    """This process's environment with the test secret key, changed: None removes a name."""
-    env = {**os.environ, "MEETD_SECRET_KEY": SECRET_KEY, **changes}
+    """This process's environment without its meetd settings (a developer's exported
+    MEETD_RATE_LIMIT must not reach the servers of the tests), with the test secret key,
+    changed: None removes a name."""
+    own = {name: value for name, value in os.environ.items() if not name.startswith("MEETD_")}
+    env = {**own, "MEETD_SECRET_KEY": SECRET_KEY, **changes}
     return {name: value for name, value in env.items() if value is not None}
 
 

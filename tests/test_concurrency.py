@@ -272,7 +272,8 @@ class TestProcesses:
         deployment.database.dispose()
 
     def test_workers_serve_from_several_processes(self, database_url: str) -> None:
-        with ServeProcess("--database-url", database_url, "--workers", "2") as server:
+        serving = ("--database-url", database_url, "--workers", "2", "--log-level", "debug")
+        with ServeProcess(*serving) as server:
             env = server.exported()
             api = Api(server.base_url, env["CLOUDFLARE_ACCOUNT_ID"], env["CLOUDFLARE_API_TOKEN"])
             responses = together(
@@ -293,6 +294,8 @@ class TestProcesses:
 
         assert [r.status_code for r in responses] == [201] * 10
         assert len(workers) == 2
+        # every worker applies the log level: SQL statements of the creates are logged
+        assert len([line for line in server.stderr if "INSERT INTO apps" in line]) == 10
 
     def test_two_servers_on_one_database_act_as_one(self, database_url: str) -> None:
         with (

@@ -4,14 +4,17 @@ Calls services, never HTTP."""
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import logging
 import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import uvicorn
+import uvicorn.config
 
 from meetd import __version__
 from meetd.accounts import service as accounts
@@ -24,6 +27,7 @@ from meetd.errors import ApiError
 from meetd.participants import tokens
 
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+LOG_FORMAT = "%(levelname)s:     %(name)s %(message)s"
 DATABASE_HELP = f"database URL (env MEETD_DATABASE_URL; default {DEFAULT_DATABASE_URL})"
 
 
@@ -57,12 +61,10 @@ def serve(args: argparse.Namespace) -> int:
         )
     if deployment.settings.rate_limit is not None:
         print(f"meetd: rate limit: {deployment.settings.rate_limit} per API token", flush=True)
-    logging.getLogger().setLevel(args.log_level.upper())
-    if args.log_level == "debug":  # SQL statements; their parameters are hidden by the engine
-        logging.getLogger("sqlalchemy.engine").setLevel(logging.INFO)
     options = {
         "host": args.host,
         "port": args.port,
+        "log_config": _log_config(args.log_level),
         "log_level": args.log_level,
         "access_log": args.access_log,
         "http": HttpProtocol,
@@ -82,6 +84,22 @@ def serve(args: argparse.Namespace) -> int:
             **options,
         )
     return 0
+
+
+def _log_config(level: str) -> dict[str, Any]:
+    """uvicorn's logging, with meetd's own beside it and, at debug, SQL statements (never
+    their parameters: the engine hides them). Every worker process applies it as it starts."""
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config["formatters"]["meetd"] = {"format": LOG_FORMAT}
+    config["handlers"]["meetd"] = {
+        "formatter": "meetd",
+        "class": "logging.StreamHandler",
+        "stream": "ext://sys.stderr",
+    }
+    config["root"] = {"handlers": ["meetd"], "level": level.upper()}
+    if level == "debug":
+        config["loggers"]["sqlalchemy.engine"] = {"level": "INFO"}
+    return config
 
 
 def create_token(args: argparse.Namespace) -> int:
@@ -203,7 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s %(message)s")
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     try:
         status: int = args.run(args)
     except (ConfigError, ApiError) as exc:

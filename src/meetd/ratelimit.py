@@ -43,7 +43,6 @@ class TokenBuckets:
 
     def __init__(self, limit: RateLimit, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.limit = limit
-        self._rate = limit.requests / limit.seconds
         self._clock = clock
         self._buckets: dict[str, tuple[float, float]] = {}  # key: (tokens, as of when)
         self._next_sweep = clock() + limit.seconds
@@ -55,10 +54,11 @@ class TokenBuckets:
         if now >= self._next_sweep:
             self._sweep(now)
         tokens, then = self._buckets.get(key, (self.limit.requests, now))
-        tokens = min(self.limit.requests, tokens + (now - then) * self._rate)
+        requests, seconds = self.limit.requests, self.limit.seconds
+        tokens = min(requests, tokens + (now - then) * requests / seconds)
         if tokens < 1:
             self._buckets[key] = (tokens, now)
-            return max(1, math.ceil((1 - tokens) / self._rate))
+            return max(1, math.ceil((1 - tokens) * seconds / requests))
         self._buckets[key] = (tokens - 1, now)
         return 0
 

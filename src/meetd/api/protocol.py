@@ -17,15 +17,15 @@ _TOO_LARGE = error_response(
 
 
 class HttpProtocol(HttpToolsProtocol):
-    """Counts the bytes of each request head as they arrive and answers 431 once they pass
-    `MAX_HEAD_BYTES`. A read in which a head ends is not counted (part of it may be a body or
-    the next request), so a head may pass the limit by one read, at most 256 KiB: the bound
-    holds all the same."""
+    """While a request head is being read, the parser is fed at most `MAX_HEAD_BYTES` of it;
+    a head that has not ended by then is answered 431 and the connection closed, once every
+    request before it on the connection has had its answer."""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         self._in_head = True  # the next bytes belong to a request head
         self._heads_ended = 0
         self._head_bytes = 0
+        self._refusing = False
         super().connection_made(transport)
 
     def on_headers_complete(self) -> None:
@@ -39,16 +39,42 @@ class HttpProtocol(HttpToolsProtocol):
         self._head_bytes = 0
 
     def data_received(self, data: bytes) -> None:
-        in_head, heads_ended = self._in_head, self._heads_ended
-        super().data_received(data)
-        if not (in_head and self._in_head and heads_ended == self._heads_ended):
-            return  # some of these bytes were not part of the head still being read
-        self._head_bytes += len(data)
-        if self._head_bytes > MAX_HEAD_BYTES and not self.transport.is_closing():
-            self._in_head = False
+        if self._refusing:
+            return  # the rest of an oversized head
+        if not self._in_head:
+            super().data_received(data)
+            return
+        room = MAX_HEAD_BYTES - self._head_bytes
+        fed, rest = data[:room], data[room:]
+        heads_ended = self._heads_ended
+        if fed:
+            super().data_received(fed)
+        if self._heads_ended != heads_ended:
+            # The head ended within what was fed; what follows is a body or the next request.
+            # (A pipelined request whose head began within what was fed gets the whole limit
+            # from here on: a bound all the same.)
+            if rest and not self.transport.is_closing():
+                self.data_received(rest)
+            return
+        self._head_bytes += len(fed)
+        if rest:
+            self._refuse()
+
+    def _refuse(self) -> None:
+        self._refusing = True
+        self.flow.pause_reading()
+        if self.cycle is None or self.cycle.response_complete:
+            self._answer_too_large()
+        # otherwise the request before this one is still being answered: see below
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if self._refusing and not self.pipeline:
             self._answer_too_large()
 
     def _answer_too_large(self) -> None:
+        if self.transport.is_closing():
+            return
         status = b"HTTP/1.1 431 Request Header Fields Too Large\r\n"
         headers = [
             b"content-type: application/json\r\n",
