@@ -248,7 +248,8 @@ class ServeProcess:
 
     def __init__(self, *args: str, **env: str | None) -> None:
         self.port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}/client/v4"
+        self.origin = f"http://127.0.0.1:{self.port}"
+        self.base_url = f"{self.origin}/client/v4"
         command = [sys.executable, "-m", "meetd", "serve", "--port", str(self.port), *args]
         self.process = subprocess.Popen(
             command,

@@ -121,7 +121,7 @@ include-path-regex = "/participants$"
 checks.ensure_resource_availability.enabled = false
 """
         run, report = fuzz(
-            f"http://127.0.0.1:{meetd.port}/openapi.json",
+            f"{meetd.origin}/openapi.json",
             meetd.base_url,
             account.token,
             config,
@@ -160,7 +160,7 @@ checks.negative_data_rejection.enabled = false
 
 
 def own_operations(server: ServeProcess) -> set[tuple[str, str]]:
-    document = httpx.get(f"http://127.0.0.1:{server.port}/openapi.json").json()
+    document = httpx.get(f"{server.origin}/openapi.json").json()
     return {
         (method, template(path))
         for path, item in document["paths"].items()

@@ -92,7 +92,7 @@ def test_every_acknowledged_write_survives_a_sigkill(database_url: str) -> None:
         env = server.exported()
         kit = KIT.format(account_id=env["CLOUDFLARE_ACCOUNT_ID"])
         headers = {"Authorization": f"Bearer {env['CLOUDFLARE_API_TOKEN']}"}
-        writers = write_until_killed(server, f"http://127.0.0.1:{server.port}{kit}", headers)
+        writers = write_until_killed(server, f"{server.origin}{kit}", headers)
     assert server.process.returncode == -9
 
     if (path := sqlite_path(database_url)) is not None:
@@ -103,7 +103,7 @@ def test_every_acknowledged_write_survives_a_sigkill(database_url: str) -> None:
 
     with (
         ServeProcess("--database-url", database_url, "--no-access-log") as restarted,
-        httpx.Client(base_url=f"http://127.0.0.1:{restarted.port}{kit}", headers=headers) as http,
+        httpx.Client(base_url=f"{restarted.origin}{kit}", headers=headers) as http,
     ):
         for writer in writers:
             assert_survived(http, writer)

@@ -70,7 +70,7 @@ def signing_keys(url: str) -> list[bytes]:
     return forms
 
 
-def a_session(port: int, token: str, read_token: str) -> tuple[dict[str, str], list[str]]:
+def a_session(origin: str, token: str, read_token: str) -> tuple[dict[str, str], list[str]]:
     """Every kind of call a backend makes, and some it should not: returns the secrets the
     session handed to meetd or got from it, and every response body."""
     handed = {
@@ -83,7 +83,7 @@ def a_session(port: int, token: str, read_token: str) -> tuple[dict[str, str], l
         "unknown token": secret("not-a-meetd-token"),
     }
     bodies: list[str] = []
-    kit = f"http://127.0.0.1:{port}{KIT.format(account_id=ACCOUNT)}"
+    kit = f"{origin}{KIT.format(account_id=ACCOUNT)}"
     with httpx.Client(headers={"Authorization": f"Bearer {token}"}, timeout=30) as http:
 
         def call(method: str, path: str, expect: int = 200, **kwargs: Any) -> Any:
@@ -187,7 +187,7 @@ def test_no_secret_in_the_logs_or_the_database(database_url: str) -> None:
     token, read_token = create_token("admin"), create_token("read")
     server = ServeProcess("--database-url", database_url, "--log-level", "debug")
     with server:
-        handed, bodies = a_session(server.port, token, read_token)
+        handed, bodies = a_session(server.origin, token, read_token)
     logs = "".join(server.stdout + server.stderr)
     database = raw_database(database_url)
 

@@ -25,8 +25,22 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
 
+class _Rule:
+    """An annotation whose `_check` runs after the type's own validation."""
+
+    __slots__ = ()
+
+    def _check(self, value: Any) -> Any:
+        raise NotImplementedError
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(self._check, handler(source))
+
+
 @dataclass(frozen=True, slots=True)
-class _Clean:
+class _Clean(_Rule):
     """Refuses NUL characters, which PostgreSQL cannot store in text, and says so in the
     OpenAPI document. (pydantic itself refuses lone surrogates.)"""
 
@@ -35,11 +49,6 @@ class _Clean:
         if "\x00" in value:
             raise PydanticCustomError("text", "must not contain NUL characters")
         return value
-
-    def __get_pydantic_core_schema__(
-        self, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        return core_schema.no_info_after_validator_function(self._check, handler(source))
 
     def __get_pydantic_json_schema__(
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
@@ -112,7 +121,7 @@ Integer = Annotated[int, BeforeValidator(_integral)]
 
 
 @dataclass(frozen=True, slots=True)
-class Between:
+class Between(_Rule):
     """A range rule whose message gives both bounds: "must be between 60 and 600"."""
 
     low: float
@@ -124,11 +133,6 @@ class Between:
                 "range", "must be between {low} and {high}", {"low": self.low, "high": self.high}
             )
         return value
-
-    def __get_pydantic_core_schema__(
-        self, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        return core_schema.no_info_after_validator_function(self._check, handler(source))
 
     def __get_pydantic_json_schema__(
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler

@@ -58,7 +58,7 @@ class Wire:
         self.token = exported["CLOUDFLARE_API_TOKEN"]
         self.kit = KIT.format(account_id=exported["CLOUDFLARE_ACCOUNT_ID"])
         self.http = httpx.Client(
-            base_url=f"http://127.0.0.1:{server.port}{self.kit}",
+            base_url=f"{server.origin}{self.kit}",
             headers={"Authorization": f"Bearer {self.token}"},
             timeout=30,
         )

@@ -31,6 +31,11 @@ def error_response(
     return JSONResponse(body.model_dump(), status_code=status, headers=headers)
 
 
+def too_large() -> JSONResponse:
+    """A 413 that hangs up: the rest of the body is not worth reading."""
+    return error_response(413, 413, [TOO_LARGE_MESSAGE], {"connection": "close"})
+
+
 async def _api_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
     headers = None
@@ -63,8 +68,8 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
         allowed = ", ".join(_allowed_methods(request))
         message = f"Method not allowed for this route; it allows {allowed}"
         return error_response(405, METHOD_NOT_ALLOWED_CODE, [message], {"Allow": allowed})
-    if exc.status_code == 413:  # the rest of the body is not worth reading: hang up
-        return error_response(413, 413, [TOO_LARGE_MESSAGE], {"connection": "close"})
+    if exc.status_code == 413:
+        return too_large()
     if exc.status_code == 400:  # the framework could not parse the body at all
         return error_response(400, 400, ["body: is not valid JSON (it could not be parsed)"])
     return error_response(exc.status_code, exc.status_code, [str(exc.detail)], exc.headers)

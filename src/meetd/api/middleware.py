@@ -9,7 +9,7 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from meetd.api.handlers import TOO_LARGE_MESSAGE, error_response
+from meetd.api.handlers import error_response, too_large
 
 _BODYLESS_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
 
@@ -30,8 +30,7 @@ class RequestBody:
         headers = Headers(scope=scope)
         length = _length(headers)
         if length > self.max_bytes:
-            response = error_response(413, 413, [TOO_LARGE_MESSAGE], {"connection": "close"})
-            await response(scope, receive, send)
+            await too_large()(scope, receive, send)
             return
         has_body = length > 0 or "transfer-encoding" in headers
         if has_body and not _is_json(headers.get("content-type")):

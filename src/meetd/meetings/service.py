@@ -53,7 +53,7 @@ def create_meeting(session: Session, *, app: App, data: MeetingCreate, box: Secr
     meeting = Meeting(id=uuid.uuid4(), app_id=app.id, created_at=now, updated_at=now)
     _store(meeting, data, box)
     session.add(meeting)
-    session.execute(update(App).where(App.id == app.id).values(meeting_count=App.meeting_count + 1))
+    session.execute(_COUNT_MEETING, {"app_id": app.id})
     session.flush()
     return meeting
 

@@ -56,9 +56,7 @@ def add_participant(
 ) -> Participant:
     """A new participant; or, when the meeting has one with this custom_participant_id,
     that one, updated with the request (contract A5). Either way, with a fresh token."""
-    preset = presets.get_preset_for_participant(
-        session, app_id=meeting.app_id, name=data.preset_name
-    )
+    preset = _preset(session, meeting, data.preset_name)
     query = select(Participant).where(
         Participant.meeting_id == meeting.id,
         Participant.custom_participant_id == data.custom_participant_id,
@@ -90,9 +88,7 @@ def edit_participant(
     sent = data.model_fields_set
     preset = participant.preset
     if data.preset_name is not None:
-        preset = presets.get_preset_for_participant(
-            session, app_id=meeting.app_id, name=data.preset_name
-        )
+        preset = _preset(session, meeting, data.preset_name)
     _describe(
         participant,
         preset=preset,
@@ -111,9 +107,7 @@ def replace_participant(
     keys: SigningKeys,
 ) -> Participant:
     """PUT: the participant becomes the body; its id and created_at stay."""
-    preset = presets.get_preset_for_participant(
-        session, app_id=meeting.app_id, name=data.preset_name
-    )
+    preset = _preset(session, meeting, data.preset_name)
     if data.custom_participant_id != participant.custom_participant_id:
         taken = session.scalar(
             select(Participant.id).where(
