@@ -14,7 +14,6 @@ import pytest
 from cloudflare import Cloudflare
 
 from meetd.accounts import service as accounts
-from meetd.cache import TtlCache
 from meetd.config import Settings
 from meetd.deployment import open_deployment
 from meetd.keys import CURRENT_KEY_SECONDS
@@ -37,10 +36,8 @@ def meetd(*args: str, **env: str | None) -> subprocess.CompletedProcess[str]:
 def scope_of(database_url: str, token: str) -> str | None:
     deployment = open_deployment(Settings(database_url=database_url, secret_key=SECRET_KEY))
     try:
-        with deployment.database.session(write=False) as session:
-            principal = accounts.authenticate(
-                session, token=token, cache=TtlCache(seconds=0, max_entries=1)
-            )
+        with deployment.database.reading() as connection:
+            principal = accounts.find_principal(connection, token_hash=accounts.hash_token(token))
     finally:
         deployment.database.dispose()
     return principal.scope if principal else None

@@ -18,8 +18,7 @@ import pytest
 from sqlalchemy import func, select
 
 from meetd.config import Settings
-from meetd.db.tables import Account as AccountRow
-from meetd.db.tables import App, Meeting, SigningKey
+from meetd.db.tables import accounts, apps, meetings, signing_keys
 from meetd.deployment import Deployment, open_deployment
 from tests.support import SECRET_KEY, Account, ServeProcess, Server
 
@@ -44,8 +43,9 @@ class Api:
     """Requests of an account against a real server."""
 
     def __init__(self, base_url: str, account_id: str, token: str) -> None:
-        self.kit = f"{base_url}/accounts/{account_id}/realtime/kit"
-        self.legacy = f"{base_url}/accounts/{account_id}/realtimekit"
+        self.account = f"{base_url}/accounts/{account_id}"
+        self.kit = f"{self.account}/realtime/kit"
+        self.legacy = f"{self.account}/realtimekit"
         self.headers = {"Authorization": f"Bearer {token}"}
 
     def call(self, method: str, url: str, body: Any = None) -> Call:
@@ -238,8 +238,10 @@ class TestApps:
 
 def stored_credentials(deployment: Deployment, meeting_id: str) -> dict[str, str]:
     key = uuid.UUID(meeting_id)
-    with deployment.database.session(write=False) as session:
-        sealed = session.scalars(select(Meeting.storage_credentials).where(Meeting.id == key)).one()
+    with deployment.database.reading() as connection:
+        sealed = connection.scalars(
+            select(meetings.c.storage_credentials).where(meetings.c.id == key)
+        ).one()
     assert sealed is not None
     credentials: dict[str, str] = json.loads(deployment.storage_box.open(sealed, context=key.bytes))
     return credentials
@@ -265,10 +267,10 @@ class TestProcesses:
         deployment = open_deployment(
             Settings(database_url=empty_database_url, secret_key=SECRET_KEY)
         )
-        with deployment.database.session(write=False) as session:
-            assert session.scalar(select(func.count()).select_from(AccountRow)) == 1
-            assert session.scalar(select(func.count()).select_from(SigningKey)) == 1
-            assert session.scalar(select(func.count()).select_from(App)) == 0
+        with deployment.database.reading() as connection:
+            assert connection.scalar(select(func.count()).select_from(accounts)) == 1
+            assert connection.scalar(select(func.count()).select_from(signing_keys)) == 1
+            assert connection.scalar(select(func.count()).select_from(apps)) == 0
         deployment.database.dispose()
 
     def test_workers_serve_from_several_processes(self, database_url: str) -> None:
@@ -342,3 +344,68 @@ class TestProcesses:
             assert jwks[0] == jwks[1]
             kid = jwt.get_unverified_header(added["token"])["kid"]
             assert [k["kid"] for k in jwks[0]["keys"]] == [kid]
+
+
+class TestConstraints:
+    """Every constraint a client can trip answers its 4xx under any interleaving: within one
+    server (on SQLite, in one group commit), and across two processes."""
+
+    def test_a_batch_with_a_failing_write_commits_the_others(
+        self, api: Api, app_id: str, server: Server
+    ) -> None:
+        presets = f"{api.kit}/{app_id}/presets"
+        host = api.send("GET", f"{presets}?search=group_call_host")["data"][0]["id"]
+        body = api.send("GET", f"{presets}/{host}")["data"]
+        names = ["taken"] * 10 + [f"free-{n}" for n in range(20)]
+
+        responses = together([api.call("POST", presets, {**body, "name": n}) for n in names])
+
+        taken, free = responses[:10], responses[10:]
+        assert sorted(r.status_code for r in taken) == [201] + [409] * 9
+        for response in taken:
+            if response.status_code == 409:
+                assert response.headers["x-should-retry"] == "false"
+                message = response.json()["error"]["message"]
+                assert message == "name: a preset named 'taken' already exists in this app"
+        assert [r.status_code for r in free] == [201] * 20
+        listed = [p["name"] for p in api.send("GET", f"{presets}?per_page=100")["data"]]
+        assert len(listed) == 6 + 21
+        assert set(names) <= set(listed)
+
+    def test_across_two_processes(self, database_url: str) -> None:
+        with (
+            ServeProcess("--database-url", database_url) as first,
+            ServeProcess("--database-url", database_url) as second,
+        ):
+            env = first.exported()
+            account, token = env["CLOUDFLARE_ACCOUNT_ID"], env["CLOUDFLARE_API_TOKEN"]
+            one, two = Api(first.base_url, account, token), Api(second.base_url, account, token)
+
+            def both(method: str, path: str, body: Any = None) -> list[httpx.Response]:
+                """Ten requests at once, five to each process; `path` below the account."""
+                calls = [api.call(method, api.account + path, body) for api in (one, two)] * 5
+                responses = together(calls)
+                assert_no_server_errors(responses)
+                return responses
+
+            # the legacy paths' default app, made on first use
+            legacy = both("GET", "/realtimekit/meetings")
+            assert [r.status_code for r in legacy] == [200] * 10
+            apps = one.send("GET", f"{one.kit}/apps")["data"]
+            assert [a["name"] for a in apps] == ["default"]
+            # apps
+            created = both("POST", "/realtime/kit/apps", {"name": "same name"})
+            assert [r.status_code for r in created] == [201] * 10
+            app = created[0].json()["data"]["app"]["id"]
+            # preset names
+            presets = f"/realtime/kit/{app}/presets"
+            host = one.send("GET", f"{one.account}{presets}?search=group_call_host")["data"][0]
+            preset = one.send("GET", f"{one.account}{presets}/{host['id']}")["data"]
+            named = both("POST", presets, {**preset, "name": "x"})
+            assert sorted(r.status_code for r in named) == [201] + [409] * 9
+            # re-adds of one custom_participant_id
+            meeting = one.send("POST", f"{one.kit}/{app}/meetings", {})["data"]["id"]
+            add = {"custom_participant_id": "same", "preset_name": "group_call_host"}
+            added = both("POST", f"/realtime/kit/{app}/meetings/{meeting}/participants", add)
+            assert [r.status_code for r in added] == [201] * 10
+            assert len({r.json()["data"]["id"] for r in added}) == 1

@@ -53,8 +53,8 @@ def signing_keys(url: str) -> list[bytes]:
     """The current private signing key in the encodings a careless store might use."""
     deployment = open_deployment(Settings(database_url=url, secret_key=SECRET_KEY))
     try:
-        with deployment.database.session(write=False) as session:
-            _, private = deployment.signing_keys.current(session)
+        with deployment.database.reading() as connection:
+            _, private = deployment.signing_keys.current(connection)
     finally:
         deployment.database.dispose()
     forms = []

@@ -8,12 +8,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from meetd import __version__
-from meetd.api import handlers, openapi
-from meetd.api.middleware import RequestBody, RequestTarget, SdkPrefix
-from meetd.api.router import api_routers
 from meetd.config import MAX_BODY_BYTES, Settings
 from meetd.deployment import open_deployment
-from meetd.participants.routes import jwks_router
+from meetd.web import handlers, openapi, routes
+from meetd.web.middleware import RequestBody, RequestTarget, SdkPrefix
 
 SDK_PREFIX = "/client/v4"
 
@@ -22,9 +20,11 @@ SDK_PREFIX = "/client/v4"
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     deployment = open_deployment(app.state.settings)
     app.state.deployment = deployment
+    await deployment.database.start()
     try:
         yield
     finally:
+        await deployment.database.stop()
         deployment.database.dispose()
 
 
@@ -50,6 +50,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestBody, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(RequestTarget)
     app.add_middleware(SdkPrefix, prefix=SDK_PREFIX)
-    for router in (*api_routers(), jwks_router):
-        app.include_router(router)
+    routes.mount(app)
     return app

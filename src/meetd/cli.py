@@ -18,13 +18,13 @@ import uvicorn.config
 
 from meetd import __version__
 from meetd.accounts import service as accounts
-from meetd.api.protocol import HttpProtocol
 from meetd.app import SDK_PREFIX, create_app
 from meetd.config import DEFAULT_DATABASE_URL, ConfigError, Settings
 from meetd.db.engine import lock_deployment
 from meetd.deployment import Deployment, open_deployment
 from meetd.errors import ApiError
 from meetd.participants import tokens
+from meetd.web.protocol import HttpProtocol
 
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 LOG_FORMAT = "%(levelname)s:     %(name)s %(message)s"
@@ -42,8 +42,8 @@ def _opened(args: argparse.Namespace) -> Iterator[Deployment]:
 
 
 def serve(args: argparse.Namespace) -> int:
-    with _opened(args) as deployment, deployment.database.transaction() as session:
-        first = accounts.create_first_account(session)
+    with _opened(args) as deployment, deployment.database.transaction() as connection:
+        first = accounts.create_first_account(connection)
     host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host  # noqa: S104
     base_url = f"http://{host}:{args.port}{SDK_PREFIX}"
     if first is not None:
@@ -103,15 +103,15 @@ def _log_config(level: str) -> dict[str, Any]:
 
 
 def create_token(args: argparse.Namespace) -> int:
-    with _opened(args) as deployment, deployment.database.transaction() as session:
-        token = accounts.create_token(session, account_id=args.account_id, scope=args.scope)
+    with _opened(args) as deployment, deployment.database.transaction() as connection:
+        token = accounts.create_token(connection, account_id=args.account_id, scope=args.scope)
     print(token)
     return 0
 
 
 def verify_token(args: argparse.Namespace) -> int:
-    with _opened(args) as deployment, deployment.database.session(write=False) as session:
-        verdict = tokens.verify_token(session, token=args.token, keys=deployment.signing_keys)
+    with _opened(args) as deployment, deployment.database.reading() as connection:
+        verdict = tokens.verify_token(connection, token=args.token, keys=deployment.signing_keys)
     if not verdict.valid:
         print(f"meetd: token refused ({verdict.reason}): {verdict.message}", file=sys.stderr)
         return 1
@@ -120,9 +120,9 @@ def verify_token(args: argparse.Namespace) -> int:
 
 
 def rotate_key(args: argparse.Namespace) -> int:
-    with _opened(args) as deployment, deployment.database.transaction() as session:
-        lock_deployment(session)
-        kid = deployment.signing_keys.create(session)
+    with _opened(args) as deployment, deployment.database.transaction() as connection:
+        lock_deployment(connection)
+        kid = deployment.signing_keys.create(connection)
     print(kid)
     return 0
 

@@ -1,23 +1,29 @@
-"""What every meetd process opens before it serves: the migrated database and the keys."""
+"""What every meetd process opens before it serves: the migrated database, the keys, and the
+caches of what rarely changes."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
 
 from meetd.accounts.service import PrincipalCache
-from meetd.apps.service import AppCache
+from meetd.apps.store import AppRow
 from meetd.cache import TtlCache
 from meetd.config import ConfigError, Settings
 from meetd.crypto import SecretBox, load_secret_key
 from meetd.db.engine import Database, lock_deployment
 from meetd.db.migrate import upgrade
-from meetd.db.tables import Meta
+from meetd.db.tables import meta
 from meetd.keys import SigningKeys
 from meetd.ratelimit import TokenBuckets
 
 _FINGERPRINT_KEY = "secret_key_fingerprint"
+
+
+def _apps() -> TtlCache[str, AppRow]:
+    return TtlCache(seconds=600, max_entries=10_000)
 
 
 @dataclass(frozen=True)
@@ -26,11 +32,13 @@ class Deployment:
     database: Database
     storage_box: SecretBox
     signing_keys: SigningKeys
-    # API tokens are seen for a few seconds after they change; apps never change.
-    principals: PrincipalCache = field(
+    # API tokens are seen for a few seconds after they change; apps never change, and an
+    # account's default app is its oldest, which stays so.
+    token_cache: PrincipalCache = field(
         default_factory=lambda: TtlCache(seconds=10, max_entries=10_000)
     )
-    apps: AppCache = field(default_factory=lambda: TtlCache(seconds=600, max_entries=10_000))
+    app_cache: TtlCache[str, AppRow] = field(default_factory=_apps)  # by app id as sent
+    default_app_cache: TtlCache[str, AppRow] = field(default_factory=_apps)  # by account id
     requests: TokenBuckets | None = None  # the rate limit's count, when there is one
 
 
@@ -44,10 +52,10 @@ def open_deployment(settings: Settings) -> Deployment:
         signing_keys = SigningKeys(
             SecretBox(secret_key, "signing-keys"), token_lifetime=settings.token_lifetime
         )
-        with database.transaction() as session:
-            lock_deployment(session)
-            _check_secret_key(session, storage_box.fingerprint)
-            signing_keys.ensure_current(session)
+        with database.transaction() as connection:
+            lock_deployment(connection)
+            _check_secret_key(connection, storage_box.fingerprint)
+            signing_keys.ensure_current(connection)
     except BaseException:
         database.dispose()
         raise
@@ -60,13 +68,13 @@ def open_deployment(settings: Settings) -> Deployment:
     )
 
 
-def _check_secret_key(session: Session, fingerprint: str) -> None:
+def _check_secret_key(connection: Connection, fingerprint: str) -> None:
     """Refuse to start with a secret key other than the one the database was first used with:
     its sealed secrets would not open."""
-    stored = session.get(Meta, _FINGERPRINT_KEY)
+    stored = connection.scalar(select(meta.c.value).where(meta.c.key == _FINGERPRINT_KEY))
     if stored is None:
-        session.add(Meta(key=_FINGERPRINT_KEY, value=fingerprint))
-    elif stored.value != fingerprint:
+        connection.execute(meta.insert(), {"key": _FINGERPRINT_KEY, "value": fingerprint})
+    elif stored != fingerprint:
         raise ConfigError(
             "the secret key (MEETD_SECRET_KEY, or the key file beside a SQLite database) is not "
             "the one this database was first started with; its sealed secrets would not open"

@@ -8,7 +8,7 @@
      ├── Conflict             409  sent with `x-should-retry: false`
      └── RateLimited          429  sent with `Retry-After`                  code 971
 
-Services raise these and never import the web framework; `meetd.api.handlers` renders
+Services raise these and never import the web framework; `meetd.web.handlers` renders
 every one of them, and the framework's own errors, as the one error body of the contract.
 """
 

@@ -17,21 +17,19 @@ from typing import Any, cast
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy.engine import Connection
 
 from meetd.cache import TtlCache
 from meetd.crypto import SecretBox
-from meetd.db.tables import SigningKey, utcnow
+from meetd.db.tables import signing_keys, utcnow
 
 _RSA_BITS = 2048
 CURRENT_KEY_SECONDS = 5
-_CURRENT = (
-    select(SigningKey.id)
-    .where(SigningKey.retired_at.is_(None))
-    .order_by(SigningKey.created_at.desc())
-    .limit(1)
-)
+k = signing_keys.c
+_CURRENT = select(k.id).where(k.retired_at.is_(None)).order_by(k.created_at.desc()).limit(1)
+_BY_ID = select(signing_keys).where(k.id == bindparam("kid"))
+_RETIRE = update(signing_keys).where(k.retired_at.is_(None))
 
 
 class SigningKeys:
@@ -45,47 +43,49 @@ class SigningKeys:
         self._public: dict[str, rsa.RSAPublicKey] = {}
         self._lock = threading.Lock()
 
-    def current(self, session: Session) -> tuple[str, rsa.RSAPrivateKey]:
+    def current(self, connection: Connection) -> tuple[str, rsa.RSAPrivateKey]:
         """The key new tokens are signed with: the newest key that is not retired."""
         kid = self._current.get(True)
         if kid is None:
-            kid = session.scalars(_CURRENT).first()
+            kid = connection.scalar(_CURRENT)
             if kid is None:
                 raise LookupError("no signing key: the deployment was not opened")
             self._current.put(True, kid)
         private = self._private.get(kid)
         if private is None:
-            row = session.get_one(SigningKey, kid)
-            private = self._open(row)
+            row = connection.execute(_BY_ID, {"kid": kid}).mappings().one()
+            pem = self._box.open(row["private_key"], context=kid.encode())
+            private = cast(rsa.RSAPrivateKey, serialization.load_pem_private_key(pem, None))
             with self._lock:
                 self._private[kid] = private
         return kid, private
 
-    def public_key(self, session: Session, kid: str) -> rsa.RSAPublicKey | None:
+    def public_key(self, connection: Connection, kid: str) -> rsa.RSAPublicKey | None:
         """The key that verifies tokens with this `kid`, while tokens it signed may live."""
         public = self._public.get(kid)
         if public is None:
-            row = session.get(SigningKey, kid)
-            if row is None or not self._may_verify(row):
+            row = connection.execute(_BY_ID, {"kid": kid}).mappings().first()
+            if row is None or not self._may_verify(row["retired_at"]):
                 return None
-            public = cast(rsa.RSAPublicKey, RSAAlgorithm.from_jwk(row.public_jwk))
+            public = cast(rsa.RSAPublicKey, RSAAlgorithm.from_jwk(row["public_jwk"]))
             with self._lock:
                 self._public[kid] = public
         return public
 
-    def jwks(self, session: Session) -> dict[str, Any]:
+    def jwks(self, connection: Connection) -> dict[str, Any]:
         """Every key a token that has not expired may be signed with, as a JSON Web Key Set."""
         oldest = utcnow() - self.token_lifetime
-        query = select(SigningKey.public_jwk).where(
-            or_(SigningKey.retired_at.is_(None), SigningKey.retired_at > oldest)
+        query = (
+            select(k.public_jwk)
+            .where(or_(k.retired_at.is_(None), k.retired_at > oldest))
+            .order_by(k.created_at.desc())
         )
-        return {"keys": list(session.scalars(query.order_by(SigningKey.created_at.desc())))}
+        return {"keys": list(connection.scalars(query))}
 
-    def create(self, session: Session) -> str:
+    def create(self, connection: Connection) -> str:
         """A new key, current from now on; the keys before it retire."""
         now = utcnow()
-        for row in session.scalars(select(SigningKey).where(SigningKey.retired_at.is_(None))):
-            row.retired_at = now
+        connection.execute(_RETIRE.values(retired_at=now))
         private = rsa.generate_private_key(public_exponent=65537, key_size=_RSA_BITS)
         jwk = json.loads(RSAAlgorithm.to_jwk(private.public_key()))
         jwk.pop("key_ops", None)  # RFC 7517: not together with `use`
@@ -97,26 +97,22 @@ class SigningKeys:
             serialization.NoEncryption(),
         )
         sealed = self._box.seal(pem, context=kid.encode())
-        row = SigningKey(id=kid, private_key=sealed, public_jwk=jwk, created_at=now)
-        session.add(row)
-        session.flush()
+        connection.execute(
+            signing_keys.insert(),
+            {"id": kid, "private_key": sealed, "public_jwk": jwk, "created_at": now},
+        )
         self._current.clear()
         return kid
 
-    def ensure_current(self, session: Session) -> None:
-        if session.scalars(select(SigningKey.id).where(SigningKey.retired_at.is_(None))).first():
-            return
-        self.create(session)
+    def ensure_current(self, connection: Connection) -> None:
+        if connection.scalar(_CURRENT) is None:
+            self.create(connection)
 
-    def _open(self, row: SigningKey) -> rsa.RSAPrivateKey:
-        pem = self._box.open(row.private_key, context=row.id.encode())
-        return cast(rsa.RSAPrivateKey, serialization.load_pem_private_key(pem, password=None))
-
-    def _may_verify(self, row: SigningKey) -> bool:
-        return row.retired_at is None or row.retired_at > utcnow() - self.token_lifetime
+    def _may_verify(self, retired_at: Any) -> bool:
+        return retired_at is None or retired_at > utcnow() - self.token_lifetime
 
 
 def _thumbprint(jwk: dict[str, Any]) -> str:
     """The key's RFC 7638 thumbprint, its `kid`."""
-    members = json.dumps({k: jwk[k] for k in ("e", "kty", "n")}, separators=(",", ":"))
+    members = json.dumps({name: jwk[name] for name in ("e", "kty", "n")}, separators=(",", ":"))
     return base64.urlsafe_b64encode(hashlib.sha256(members.encode()).digest()).rstrip(b"=").decode()

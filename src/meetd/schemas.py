@@ -71,12 +71,12 @@ class Schema(BaseModel):
     model_config = ConfigDict(strict=True, extra="ignore")
 
 
-def _iso_millis(value: datetime) -> str:
+def iso_millis(value: datetime) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
 
 
 # ISO 8601 in UTC with milliseconds and Z: 2026-01-02T03:04:05.123Z (contract A1)
-Timestamp = Annotated[datetime, PlainSerializer(_iso_millis, return_type=str)]
+Timestamp = Annotated[datetime, PlainSerializer(iso_millis, return_type=str)]
 
 
 def _to_utc(value: datetime) -> datetime:
@@ -175,6 +175,7 @@ _RULES_BY_TYPE = {
     "model_attributes_type": "must be a JSON object",
     "model_type": "must be a JSON object",
     "dict_type": "must be a JSON object",
+    "list_type": "must be a valid list",
     "int_parsing": "must be a whole number",
     "int_from_float": "must be a whole number",
     "int_type": "must be a whole number",

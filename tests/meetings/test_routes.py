@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from meetd.db.tables import Meeting
+from meetd.db.tables import meetings
 from meetd.deployment import Deployment
 from tests.support import Account
 
@@ -70,8 +70,9 @@ def create(account: Account, app_id: str, **body: Any) -> dict[str, Any]:
 
 def stored_credentials(deployment: Deployment, meeting_id: str) -> dict[str, str] | None:
     key = uuid.UUID(meeting_id)
-    with deployment.database.session(write=False) as session:
-        sealed = session.scalars(select(Meeting.storage_credentials).where(Meeting.id == key)).one()
+    column = meetings.c.storage_credentials
+    with deployment.database.reading() as connection:
+        sealed = connection.scalars(select(column).where(meetings.c.id == key)).one()
     if sealed is None:
         return None
     credentials: dict[str, str] = json.loads(deployment.storage_box.open(sealed, context=key.bytes))

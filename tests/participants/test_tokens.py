@@ -18,10 +18,11 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select, update
 
 from meetd.config import DEFAULT_TOKEN_LIFETIME
 from meetd.db.engine import lock_deployment
-from meetd.db.tables import SigningKey
+from meetd.db.tables import signing_keys
 from meetd.deployment import Deployment
 from meetd.participants import tokens
 from tests.support import Account
@@ -287,8 +288,8 @@ class TestForgedTokens:
         assert meeting.refused_because(forged) == "token_invalid"
 
     def test_an_expired_token(self, meeting: Meeting, deployment: Deployment) -> None:
-        with deployment.database.session(write=False) as session:
-            kid, key = deployment.signing_keys.current(session)
+        with deployment.database.reading() as connection:
+            kid, key = deployment.signing_keys.current(connection)
         now = int(time.time())
         claims = claims_of(meeting.token) | {"iat": now - 7200, "exp": now - 3600}
 
@@ -303,9 +304,9 @@ class TestForgedTokens:
 
 class TestKeyRotation:
     def rotate(self, deployment: Deployment) -> str:
-        with deployment.database.transaction() as session:
-            lock_deployment(session)
-            return deployment.signing_keys.create(session)
+        with deployment.database.transaction() as connection:
+            lock_deployment(connection)
+            return deployment.signing_keys.create(connection)
 
     def test_old_tokens_stay_valid_and_new_ones_use_the_new_key(
         self, meeting: Meeting, app: FastAPI, account: Account
@@ -327,10 +328,15 @@ class TestKeyRotation:
     ) -> None:
         old_kid = jwt.get_unverified_header(meeting.token)["kid"]
         self.rotate(deployment)
-        with deployment.database.transaction() as session:
-            retired = session.get_one(SigningKey, old_kid)
-            assert retired.retired_at is not None
-            retired.retired_at -= timedelta(seconds=DEFAULT_TOKEN_LIFETIME + 1)
+        key = signing_keys.c
+        with deployment.database.transaction() as connection:
+            retired_at = connection.scalar(select(key.retired_at).where(key.id == old_kid))
+            assert retired_at is not None
+            connection.execute(
+                update(signing_keys)
+                .where(key.id == old_kid)
+                .values(retired_at=retired_at - timedelta(seconds=DEFAULT_TOKEN_LIFETIME + 1))
+            )
 
         kids = {k["kid"] for k in account.client.get("/.well-known/jwks.json").json()["keys"]}
 

@@ -7,14 +7,13 @@ import re
 import secrets
 import uuid
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import Literal, cast, get_args
 
-from sqlalchemy import bindparam, exists, select
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection
 
+from meetd.accounts import store
 from meetd.cache import TtlCache
 from meetd.db.engine import lock_deployment
-from meetd.db.tables import Account, ApiToken
 from meetd.errors import Invalid
 
 Scope = Literal["admin", "read"]
@@ -36,36 +35,27 @@ def hash_token(token: str) -> str:
 
 
 PrincipalCache = TtlCache[str, Principal]
-_BY_HASH = select(ApiToken.account_id, ApiToken.scope).where(
-    ApiToken.token_hash == bindparam("token_hash")
-)
 
 
-def authenticate(session: Session, *, token: str, cache: PrincipalCache) -> Principal | None:
-    """Who the token acts for; None when it is not a token of this deployment."""
-    token_hash = hash_token(token)
-    principal = cache.get(token_hash)
-    if principal is None:
-        row = session.execute(_BY_HASH, {"token_hash": token_hash}).one_or_none()
-        if row is None:
-            return None
-        principal = Principal(account_id=row.account_id, scope=row.scope, token_hash=token_hash)
-        cache.put(token_hash, principal)
-    return principal
+def find_principal(connection: Connection, *, token_hash: str) -> Principal | None:
+    """Who the token with this hash acts for; None when it is not a token of this deployment."""
+    row = store.find_token(connection, token_hash)
+    if row is None:
+        return None
+    return Principal(account_id=row[0], scope=cast(Scope, row[1]), token_hash=token_hash)
 
 
-def create_token(session: Session, *, account_id: str, scope: Scope = "admin") -> str:
+def create_token(connection: Connection, *, account_id: str, scope: Scope = "admin") -> str:
     """A new API token for the account, which is created if new; the plain token is
     returned once and never stored."""
     if not _ACCOUNT_ID.fullmatch(account_id):
         raise Invalid("account_id", "must be 1 to 32 letters, digits, '-' or '_'")
     if scope not in SCOPES:
         raise Invalid("scope", f"must be one of {', '.join(SCOPES)}")
-    if session.get(Account, account_id) is None:
-        session.add(Account(id=account_id))
+    if not store.account_exists(connection, account_id):
+        store.insert_account(connection, account_id)
     token = secrets.token_urlsafe(30)
-    session.add(ApiToken(account_id=account_id, token_hash=hash_token(token), scope=scope))
-    session.flush()
+    store.insert_token(connection, account_id=account_id, token_hash=hash_token(token), scope=scope)
     return token
 
 
@@ -75,14 +65,15 @@ class FirstAccount:
     token: str
 
 
-def create_first_account(session: Session) -> FirstAccount | None:
+def create_first_account(connection: Connection) -> FirstAccount | None:
     """On an empty database, an account and an admin token for it; otherwise None.
 
-    Processes starting together on one new database race here; the deployment lock
-    lets exactly one of them create the account.
+    Processes starting together on one new database race here; the deployment lock lets
+    exactly one of them create the account.
     """
-    lock_deployment(session)
-    if session.scalar(select(exists().select_from(Account))):
+    lock_deployment(connection)
+    if store.any_account(connection):
         return None
     account_id = uuid.uuid4().hex
-    return FirstAccount(account_id=account_id, token=create_token(session, account_id=account_id))
+    token = create_token(connection, account_id=account_id)
+    return FirstAccount(account_id=account_id, token=token)

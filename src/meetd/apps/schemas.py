@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, StringConstraints
 
 from meetd.schemas import Clean, Schema, Timestamp
 
@@ -18,8 +18,6 @@ class AppCreate(Schema):
 
 
 class AppRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
     id: uuid.UUID
     name: str
     created_at: Timestamp

@@ -3,79 +3,82 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection
 
-from meetd.cache import TtlCache
-from meetd.db.paging import fetch_page
-from meetd.db.tables import Account, App
+from meetd.apps import store
+from meetd.apps.store import AppRow
 from meetd.errors import NotFound, parse_id
 from meetd.presets import service as presets
+from meetd.schemas import iso_millis
 
 DEFAULT_APP_NAME = "default"
+# The app of the account-level operations, which act on no app.
+NO_APP = AppRow(
+    id=uuid.UUID(int=0), account_id="", name="", created_at=datetime.min.replace(tzinfo=UTC)
+)
 
 
-def create_app(session: Session, *, account_id: str, name: str) -> App:
+def view(app: AppRow) -> dict[str, Any]:
+    return {"id": app.id, "name": app.name, "created_at": iso_millis(app.created_at)}
+
+
+def create_app(connection: Connection, *, account_id: str, name: str) -> AppRow:
     """A new app, with the six default presets."""
-    app = App(id=uuid.uuid4(), account_id=account_id, name=name)
-    session.add(app)
-    presets.create_default_presets(session, app=app)
-    session.flush()
+    app = store.insert_app(connection, account_id=account_id, name=name)
+    presets.create_default_presets(connection, app_id=app.id)
     return app
 
 
-AppCache = TtlCache[uuid.UUID, App]
-_BY_ID = select(App).where(App.id == bindparam("app_id"))
-
-
-def get_app(session: Session, *, account_id: str, app_id: str, cache: AppCache) -> App:
-    """The app, if it belongs to the account; an app of another account is not found.
-
-    Apps never change owner, name or id, so the cached copy (detached from any session)
-    serves for those; `meeting_count` is read afresh wherever it is used.
-    """
+def get_app(connection: Connection, *, app_id: str) -> AppRow:
+    """The app, whoever owns it: see check_owner."""
     key = parse_id(app_id, field="app_id")
-    app = cache.get(key)
+    app = store.get_app(connection, key)
     if app is None:
-        app = session.scalars(_BY_ID, {"app_id": key}).one_or_none()
-        if app is None:
-            raise NotFound(f"No app with id {key}")
-        cache.put(key, app)
-    if app.account_id != account_id:
         raise NotFound(f"No app with id {key}")
     return app
 
 
+def check_owner(app: AppRow, *, account_id: str) -> None:
+    """An app of another account is not found."""
+    if app.account_id != account_id:
+        raise NotFound(f"No app with id {app.id}")
+
+
 def list_apps(
-    session: Session,
+    connection: Connection,
     *,
     account_id: str,
     search: str | None,
     newest_first: bool,
     offset: int,
     limit: int,
-) -> tuple[list[App], int]:
-    where = [App.account_id == account_id]
-    if search:
-        where.append(App.name.icontains(search, autoescape=True))
-    order = (App.created_at.desc(), App.id.desc()) if newest_first else (App.created_at, App.id)
-    return fetch_page(session, select(App), where=where, order_by=order, offset=offset, limit=limit)
+) -> tuple[list[dict[str, Any]], int]:
+    rows, total = store.list_apps(
+        connection,
+        account_id=account_id,
+        search=search,
+        newest_first=newest_first,
+        offset=offset,
+        limit=limit,
+    )
+    return [view(app) for app in rows], total
 
 
-def _oldest_app(session: Session, account_id: str) -> App | None:
-    query = select(App).where(App.account_id == account_id).order_by(App.created_at, App.id)
-    return session.scalars(query.limit(1)).first()
+def find_default_app(connection: Connection, *, account_id: str) -> AppRow | None:
+    """The account's oldest app, if it has one."""
+    return store.oldest_app(connection, account_id)
 
 
-def get_default_app(session: Session, *, account_id: str) -> App:
-    """The account's oldest app, created as `default` when it has none (contract A4)."""
-    app = _oldest_app(session, account_id)
-    if app is not None:
-        return app
-    # Concurrent first uses queue on the account's row (on SQLite, on the write lock the
-    # session holds), and all but the first then find the app the first one made.
-    session.execute(select(Account.id).where(Account.id == account_id).with_for_update())
-    return _oldest_app(session, account_id) or create_app(
-        session, account_id=account_id, name=DEFAULT_APP_NAME
+def get_default_app(connection: Connection, *, account_id: str) -> AppRow:
+    """The account's oldest app, created as `default` when it has none (contract A4).
+
+    Concurrent first uses queue on the account's row (on SQLite, on the write lock), and all
+    but the first then find the app the first one made.
+    """
+    store.lock_account(connection, account_id)
+    return store.oldest_app(connection, account_id) or create_app(
+        connection, account_id=account_id, name=DEFAULT_APP_NAME
     )

@@ -1,80 +1,120 @@
-"""Engines and sessions: SQLite set up for a server, PostgreSQL as it comes."""
+"""The database: one engine, and the three ways a unit of work runs on it.
+
+A unit is a plain function of a `Connection` (a store's or a service's), run in one
+transaction: `read` (on SQLite, right on the event loop: its statements take microseconds and
+never wait, since WAL readers do not block), `scan` (a read whose cost grows with the data, in
+a thread), and `write` (on SQLite, committed in a group by the writer, meetd.db.writer; on
+PostgreSQL, a transaction of its own in a thread, in parallel with others).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import anyio
 import sqlalchemy as sa
+from anyio.to_thread import run_sync
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.orm import Session, sessionmaker
+
+from meetd.db.writer import GroupWriter
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 # SQLite connections are cheap. A PostgreSQL server shares its connections (100 by default)
-# among every meetd process, so each process keeps a few. See Database.admit().
+# among every meetd process, so each process keeps a few.
 SQLITE_POOL_SIZE = 40
 POSTGRES_POOL_SIZE = 10
 
 
 class Database:
-    """One engine, and a session factory for reads and one for writes."""
-
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = _create_engine(url)
-        self._read = sessionmaker(self.engine, expire_on_commit=False)
-        # On SQLite a writing transaction takes the write lock when it begins, not at its
-        # first write: two transactions that read and then write would otherwise both read
-        # the old state, and the second would fail instead of waiting its turn.
-        self._write = sessionmaker(
-            self.engine.execution_options(sqlite_immediate=True), expire_on_commit=False
-        )
-        pool_size = SQLITE_POOL_SIZE if self.is_sqlite else POSTGRES_POOL_SIZE
-        self._admitted = anyio.Semaphore(pool_size)
-        self._writer = anyio.Semaphore(1) if self.is_sqlite else None
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        # A unit in a thread holds a pooled connection: admitting no more units than there
+        # are connections means none waits for one in a thread, and a PostgreSQL unit that
+        # holds a row lock always finds a thread for the unit that waits for it.
+        self._admitted = anyio.Semaphore(SQLITE_POOL_SIZE if self.is_sqlite else POSTGRES_POOL_SIZE)
+        self._loop_connection: Connection | None = None  # SQLite: the event loop's reads
+        self.writer = GroupWriter(self._writing_connection) if self.is_sqlite else None
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.engine.dialect.name == "sqlite"
+    async def read(
+        self, unit: Callable[Concatenate[Connection, P], T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """A unit that only reads, and reads little (rows by key, a page by index)."""
+        if not self.is_sqlite:
+            return await self.scan(unit, *args, **kwargs)
+        if self._loop_connection is None:
+            self._loop_connection = self.engine.connect()
+        with self._loop_connection.begin():
+            return unit(self._loop_connection, *args, **kwargs)
 
-    async def admit(self, *, write: bool) -> None:
-        """Wait, in the event loop, until a request may use the database; then release().
+    async def scan(
+        self, unit: Callable[Concatenate[Connection, P], T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """A unit that only reads, and may read much: in a thread, never holding up the loop."""
+        async with self._admitted:
+            return await run_sync(self._in_transaction, _bound(unit, *args, **kwargs), False)
 
-        A request holds a pool connection from its first statement to its end, across its
-        awaits. Admitting no more requests than there are connections means none ever waits
-        for one: on SQLite, whose statements run on the event loop, such a wait would stall
-        every request; on PostgreSQL, whose statements run in the thread pool, a request
-        holding a row lock always finds a thread for its next statement, instead of finding
-        every thread taken by requests waiting for its lock. SQLite has one writer at a
-        time: admitting one per process means a writer never waits for another of its own.
-        """
-        if write and self._writer is not None:
-            await self._writer.acquire()
-        try:
-            await self._admitted.acquire()
-        except BaseException:
-            if write and self._writer is not None:
-                self._writer.release()
-            raise
+    async def write(
+        self, unit: Callable[Concatenate[Connection, P], T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """A unit that writes; it returns once its transaction is committed."""
+        call = _bound(unit, *args, **kwargs)
+        if self.writer is not None:
+            return await self.writer.write(call)
+        async with self._admitted:
+            return await run_sync(self._in_transaction, call, True)
 
-    def release(self, *, write: bool) -> None:
-        self._admitted.release()
-        if write and self._writer is not None:
-            self._writer.release()
-
-    def session(self, *, write: bool) -> Session:
-        return (self._write if write else self._read)()
+    def _in_transaction(self, call: Callable[[Connection], T], write: bool) -> T:
+        with self.transaction() if write else self.reading() as connection:
+            return call(connection)
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """A writing session that commits when the block ends and rolls back if it raises."""
-        with self.session(write=True) as session, session.begin():
-            yield session
+    def transaction(self) -> Iterator[Connection]:
+        """A writing transaction, committed when the block ends, rolled back if it raises.
+        On SQLite it takes the write lock when it begins, not at its first write: two
+        transactions that read and then write would otherwise both read the old state."""
+        with (
+            self.engine.connect().execution_options(sqlite_immediate=True) as connection,
+            connection.begin(),
+        ):
+            yield connection
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        with self.engine.connect() as connection, connection.begin():
+            yield connection
+
+    def _writing_connection(self) -> Connection:
+        return self.engine.connect().execution_options(sqlite_immediate=True)
+
+    async def start(self) -> None:
+        if self.writer is not None:
+            await self.writer.start()
+
+    async def stop(self) -> None:
+        if self.writer is not None:
+            await self.writer.stop()
+        if self._loop_connection is not None:
+            self._loop_connection.close()
+            self._loop_connection = None
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _bound(
+    unit: Callable[Concatenate[Connection, P], T], /, *args: P.args, **kwargs: P.kwargs
+) -> Callable[[Connection], T]:
+    def call(connection: Connection) -> T:
+        return unit(connection, *args, **kwargs)
+
+    return call
 
 
 def _create_engine(url: str) -> Engine:
@@ -92,7 +132,7 @@ def _create_engine(url: str) -> Engine:
         url,
         pool_size=SQLITE_POOL_SIZE,
         max_overflow=0,
-        connect_args={"timeout": 30},
+        connect_args={"timeout": 30, "check_same_thread": False},
         hide_parameters=True,
     )
     event.listen(engine, "connect", _configure_sqlite)
@@ -127,12 +167,11 @@ def _begin_sqlite(connection: Connection) -> None:
 _DEPLOYMENT_LOCK = 0x6D656574
 
 
-def lock_deployment(bind: Connection | Session) -> None:
+def lock_deployment(connection: Connection) -> None:
     """Serialise start-up work (migrations, first account, keys) across processes.
 
     On PostgreSQL a transaction-scoped advisory lock; on SQLite the writing transaction that
     the caller began already holds the database's one write lock.
     """
-    dialect = bind.get_bind().dialect if isinstance(bind, Session) else bind.dialect
-    if dialect.name == "postgresql":
-        bind.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _DEPLOYMENT_LOCK})
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _DEPLOYMENT_LOCK})

@@ -1,26 +1,33 @@
-"""The tables: one class each, singular nouns; relationships load only when asked."""
+"""The tables, as SQLAlchemy Core `Table`s: what Alembic migrates to and every store's SQL
+is built on. Plural names, as in the database."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
+    Column,
     DateTime,
     Dialect,
+    Double,
     ForeignKey,
     Index,
+    Integer,
     LargeBinary,
     MetaData,
     String,
+    Table,
     TypeDecorator,
     UniqueConstraint,
+    Uuid,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -38,13 +45,26 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value is not None else None
 
 
+# A row as a store returns it: its values by column name.
+Record = Mapping[Any, Any]
+
+
 def utcnow() -> datetime:
     """Now, at the millisecond precision timestamps are returned with (contract A4)."""
     now = datetime.now(UTC)
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
-Document = dict[str, Any]
+def _document() -> Any:
+    return JSON().with_variant(JSONB(), "postgresql")
+
+
+def _id(**options: Any) -> Column[uuid.UUID]:
+    return Column("id", Uuid(), primary_key=True, **options)
+
+
+def _timestamp(name: str, *, nullable: bool = False) -> Column[datetime]:
+    return Column(name, UTCDateTime(), nullable=nullable, default=None if nullable else utcnow)
 
 
 def trigram_index(table: str, column: str) -> Index:
@@ -58,155 +78,133 @@ def trigram_index(table: str, column: str) -> Index:
     ).ddl_if(dialect="postgresql")
 
 
-class Base(DeclarativeBase):
-    metadata = MetaData(
-        naming_convention={
-            "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-            "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-            "ck": "ck_%(table_name)s_%(constraint_name)s",
-            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-            "pk": "pk_%(table_name)s",
-        }
-    )
-    type_annotation_map: ClassVar[dict[Any, Any]] = {
-        datetime: UTCDateTime(),
-        Document: JSON().with_variant(JSONB(), "postgresql"),
-        bytes: LargeBinary(),
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
     }
+)
 
+# Facts about the deployment itself, such as which secret key its secrets are sealed with.
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", String(256), nullable=False),
+)
 
-class Meta(Base):
-    """Facts about the deployment itself, such as which secret key its secrets are sealed with."""
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    _timestamp("created_at"),
+)
 
-    __tablename__ = "meta"
-
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[str] = mapped_column(String(256))
-
-
-class Account(Base):
-    __tablename__ = "accounts"
-
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class ApiToken(Base):
-    __tablename__ = "api_tokens"
-    __table_args__ = (CheckConstraint("scope IN ('admin', 'read')", name="scope"),)
-
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    _id(default=uuid.uuid4),
+    Column("account_id", String(32), ForeignKey("accounts.id"), nullable=False, index=True),
     # SHA-256 of the token: tokens are 240-bit random strings, so a fast hash is enough.
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    scope: Mapped[str] = mapped_column(String(8))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("scope", String(8), nullable=False),
+    _timestamp("created_at"),
+    CheckConstraint("scope IN ('admin', 'read')", name="scope"),
+)
 
-
-class App(Base):
-    __tablename__ = "apps"
-    __table_args__ = (Index(None, "account_id", "created_at", "id"), trigram_index("apps", "name"))
-
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
-    name: Mapped[str] = mapped_column(String(255))
+apps = Table(
+    "apps",
+    metadata,
+    _id(default=uuid.uuid4),
+    Column("account_id", String(32), ForeignKey("accounts.id"), nullable=False),
+    Column("name", String(255), nullable=False),
     # How many meetings the app has (there is no meeting delete): a page of the meeting list
     # reports this total without counting a million rows.
-    meeting_count: Mapped[int] = mapped_column(default=0, server_default="0")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    Column("meeting_count", Integer(), nullable=False, default=0, server_default="0"),
+    _timestamp("created_at"),
+    Index(None, "account_id", "created_at", "id"),
+    trigram_index("apps", "name"),
+)
 
-
-class Meeting(Base):
-    __tablename__ = "meetings"
-    __table_args__ = (
-        CheckConstraint("status IN ('ACTIVE', 'INACTIVE')", name="status"),
-        CheckConstraint("session_keep_alive_time_in_secs BETWEEN 60 AND 600", name="keep_alive"),
-        CheckConstraint(
-            "preferred_region IN ('ap-south-1', 'ap-southeast-1', 'us-east-1', 'eu-central-1')",
-            name="preferred_region",
-        ),
-        Index(None, "app_id", "created_at", "id"),
-        Index(None, "app_id", "status", "created_at", "id"),
-        trigram_index("meetings", "title"),
-    )
-
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    app_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("apps.id"))
-    title: Mapped[str | None] = mapped_column(String(1024))
-    status: Mapped[str] = mapped_column(String(8))
-    record_on_start: Mapped[bool]
-    live_stream_on_start: Mapped[bool]
-    persist_chat: Mapped[bool]
-    summarize_on_end: Mapped[bool]
-    transcribe_on_end: Mapped[bool]
-    session_keep_alive_time_in_secs: Mapped[float]
-    preferred_region: Mapped[str | None] = mapped_column(String(16))
-    ai_config: Mapped[Document | None]
+meetings = Table(
+    "meetings",
+    metadata,
+    _id(default=uuid.uuid4),
+    Column("app_id", Uuid(), ForeignKey("apps.id"), nullable=False),
+    Column("title", String(1024)),
+    Column("status", String(8), nullable=False),
+    Column("record_on_start", Boolean(), nullable=False),
+    Column("live_stream_on_start", Boolean(), nullable=False),
+    Column("persist_chat", Boolean(), nullable=False),
+    Column("summarize_on_end", Boolean(), nullable=False),
+    Column("transcribe_on_end", Boolean(), nullable=False),
+    Column("session_keep_alive_time_in_secs", Double(), nullable=False),
+    Column("preferred_region", String(16)),
+    Column("ai_config", _document()),
     # recording_config without its write-only credentials; those are sealed apart.
-    recording_config: Mapped[Document | None]
-    storage_credentials: Mapped[bytes | None]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    Column("recording_config", _document()),
+    Column("storage_credentials", LargeBinary()),
+    _timestamp("created_at"),
+    _timestamp("updated_at"),
+    CheckConstraint("status IN ('ACTIVE', 'INACTIVE')", name="status"),
+    CheckConstraint("session_keep_alive_time_in_secs BETWEEN 60 AND 600", name="keep_alive"),
+    CheckConstraint(
+        "preferred_region IN ('ap-south-1', 'ap-southeast-1', 'us-east-1', 'eu-central-1')",
+        name="preferred_region",
+    ),
+    Index(None, "app_id", "created_at", "id"),
+    Index(None, "app_id", "status", "created_at", "id"),
+    trigram_index("meetings", "title"),
+)
 
+presets = Table(
+    "presets",
+    metadata,
+    _id(default=uuid.uuid4),
+    Column("app_id", Uuid(), ForeignKey("apps.id"), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("config", _document(), nullable=False),
+    Column("ui", _document(), nullable=False),
+    Column("permissions", _document(), nullable=False),
+    _timestamp("created_at"),
+    _timestamp("updated_at"),
+    UniqueConstraint("app_id", "name"),
+    Index(None, "app_id", "created_at", "id"),
+    trigram_index("presets", "name"),
+)
 
-class Preset(Base):
-    __tablename__ = "presets"
-    __table_args__ = (
-        UniqueConstraint("app_id", "name"),
-        Index(None, "app_id", "created_at", "id"),
-        trigram_index("presets", "name"),
-    )
-
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    app_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("apps.id"))
-    name: Mapped[str] = mapped_column(String(255))
-    config: Mapped[Document]
-    ui: Mapped[Document]
-    permissions: Mapped[Document]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class Participant(Base):
-    __tablename__ = "participants"
-    __allow_unmapped__ = True
-    __table_args__ = (
-        # Re-adding a custom_participant_id returns the participant it already names.
-        UniqueConstraint("meeting_id", "custom_participant_id"),
-        Index(None, "meeting_id", "created_at", "id"),
-        Index(None, "preset_id"),
-    )
-
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    meeting_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("meetings.id"))
-    custom_participant_id: Mapped[str] = mapped_column(String(255))
+participants = Table(
+    "participants",
+    metadata,
+    _id(default=uuid.uuid4),
+    Column("meeting_id", Uuid(), ForeignKey("meetings.id"), nullable=False),
+    Column("custom_participant_id", String(255), nullable=False),
     # RESTRICT: a preset that participants use cannot be deleted.
-    preset_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("presets.id", ondelete="RESTRICT"))
-    name: Mapped[str | None] = mapped_column(String(255))
-    picture: Mapped[str | None] = mapped_column(String(2048))
-    # The revocation mark: tokens carry the generation they were issued in, and a token
-    # of an older generation is revoked. A change of preset starts a new generation.
-    token_generation: Mapped[int] = mapped_column(default=0)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    Column("preset_id", Uuid(), ForeignKey("presets.id", ondelete="RESTRICT"), nullable=False),
+    Column("name", String(255)),
+    Column("picture", String(2048)),
+    # The revocation mark: tokens carry the generation they were issued in, and a token of
+    # an older generation is revoked. A change of preset starts a new generation.
+    Column("token_generation", Integer(), nullable=False, default=0),
+    _timestamp("created_at"),
+    _timestamp("updated_at"),
+    # Re-adding a custom_participant_id returns the participant it already names.
+    UniqueConstraint("meeting_id", "custom_participant_id"),
+    Index(None, "meeting_id", "created_at", "id"),
+    Index(None, "preset_id"),
+)
 
-    preset: Mapped[Preset] = relationship(lazy="raise")
-    # The token issued with the answer that returns this participant; never stored.
-    token: str | None = None
-
-    @property
-    def preset_name(self) -> str:
-        return self.preset.name
-
-
-class SigningKey(Base):
-    """An RS256 key pair for participant tokens; the private half sealed under the secret key."""
-
-    __tablename__ = "signing_keys"
-
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # the JWT `kid`
-    private_key: Mapped[bytes]
-    public_jwk: Mapped[Document]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+# RS256 key pairs for participant tokens; the private half sealed under the secret key.
+signing_keys = Table(
+    "signing_keys",
+    metadata,
+    Column("id", String(64), primary_key=True),  # the JWT `kid`
+    Column("private_key", LargeBinary(), nullable=False),
+    Column("public_jwk", _document(), nullable=False),
+    _timestamp("created_at"),
     # Retired keys sign nothing more, and verify what they signed until it expires.
-    retired_at: Mapped[datetime | None]
+    _timestamp("retired_at", nullable=True),
+)

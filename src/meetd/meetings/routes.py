@@ -1,28 +1,13 @@
-""".../{app_id}/meetings, and the same operations on the legacy `/realtimekit/meetings` paths.
+""".../{app_id}/meetings, and the same operations on the legacy `/realtimekit/meetings` paths,
+where the app is the account's default app (contract A4): meetd.web.routes mounts them twice."""
 
-The routes are built by a function of the app dependency, so both path families share one
-set of handlers: the app comes from the path on one, and is the account's default app on
-the other (contract A4).
-"""
+from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Response
 
-from meetd.api.deps import (
-    AppDependency,
-    DeploymentDep,
-    PageDep,
-    SessionDep,
-    WorkRoute,
-    db,
-    db_scan,
-    writes,
-)
-from meetd.api.envelope import Envelope, Page
-from meetd.db.tables import App, Meeting
 from meetd.meetings import service
 from meetd.meetings.schemas import (
     MeetingCreate,
@@ -31,97 +16,82 @@ from meetd.meetings.schemas import (
     MeetingRead,
     MeetingUpdate,
 )
+from meetd.web.context import DEFAULT_PER_PAGE, AppCtx, PageNo, PerPage, body_schema, paging
+from meetd.web.replies import Envelope, Page, page_reply, reply
 
-MeetingDependency = Callable[..., Awaitable[Meeting]]
-
-
-def meeting_dependency(current_app: AppDependency) -> MeetingDependency:
-    async def meeting_from_path(
-        request: Request,
-        meeting_id: uuid.UUID,
-        app: Annotated[App, Depends(current_app)],
-        session: SessionDep,
-    ) -> Meeting:
-        return await db(
-            service.get_meeting,
-            session,
-            app=app,
-            meeting_id=meeting_id,
-            for_update=writes(request),
-        )
-
-    return meeting_from_path
+router = APIRouter(prefix="/meetings", tags=["Meetings"])
+ONE: dict[str, Any] = {"response_model": Envelope[MeetingRead]}
 
 
-def build_router(
-    prefix: str,
-    current_app: AppDependency,
-    meeting_from_path: MeetingDependency,
-    **options: Any,
-) -> APIRouter:
-    CurrentApp = Annotated[App, Depends(current_app)]  # noqa: N806 (a type)
-    MeetingFromPath = Annotated[Meeting, Depends(meeting_from_path)]  # noqa: N806
-    router = APIRouter(
-        prefix=f"{prefix}/meetings", **{"tags": ["Meetings"], "route_class": WorkRoute, **options}
+@router.get("", response_model=Page[MeetingListItem], summary="Fetch all meetings for an app")
+async def list_meetings(
+    ctx: AppCtx,
+    filters: Annotated[MeetingFilters, Query()],
+    page_no: PageNo = 1,
+    per_page: PerPage = DEFAULT_PER_PAGE,
+) -> Response:
+    page = paging(page_no, per_page)
+    meetings, total = await ctx.scan(
+        service.list_meetings,
+        app_id=ctx.app.id,
+        filters=filters,
+        offset=page.offset,
+        limit=page.per_page,
     )
-    one: dict[str, Any] = {
-        "response_model": Envelope[MeetingRead],
-        "response_model_exclude_none": True,
-    }
+    return page_reply(page, meetings, total)
 
-    @router.get(
-        "",
-        response_model=Page[MeetingListItem],
-        response_model_exclude_none=True,
-        summary="Fetch all meetings for an app",
+
+@router.post(
+    "",
+    status_code=201,
+    summary="Create a meeting",
+    openapi_extra=body_schema(MeetingCreate),
+    **ONE,
+)
+async def create_meeting(ctx: AppCtx) -> Response:
+    data = await ctx.body(MeetingCreate)
+    box = ctx.deployment.storage_box
+    return reply(
+        await ctx.write(service.create_meeting, app_id=ctx.app.id, data=data, box=box), 201
     )
-    async def list_meetings(
-        app: CurrentApp,
-        session: SessionDep,
-        page: PageDep,
-        filters: Annotated[MeetingFilters, Query()],
-    ) -> dict[str, Any]:
-        meetings, total = await db_scan(
-            service.list_meetings,
-            session,
-            app=app,
-            filters=filters,
-            offset=page.offset,
-            limit=page.per_page,
-        )
-        return page.of(meetings, total)
 
-    @router.post("", status_code=201, summary="Create a meeting", **one)
-    async def create_meeting(
-        app: CurrentApp, session: SessionDep, deployment: DeploymentDep, data: MeetingCreate
-    ) -> dict[str, Any]:
-        box = deployment.storage_box
-        return {"data": await db(service.create_meeting, session, app=app, data=data, box=box)}
 
-    @router.get("/{meeting_id}", summary="Fetch a meeting", **one)
-    async def get_meeting(meeting: MeetingFromPath) -> dict[str, Any]:
-        return {"data": meeting}
+@router.get("/{meeting_id}", summary="Fetch a meeting", **ONE)
+async def get_meeting(ctx: AppCtx, meeting_id: uuid.UUID) -> Response:
+    return reply(await ctx.read(service.read_meeting, app_id=ctx.app.id, meeting_id=meeting_id))
 
-    @router.patch("/{meeting_id}", summary="Update a meeting (merge)", **one)
-    async def update_meeting(
-        meeting: MeetingFromPath,
-        session: SessionDep,
-        deployment: DeploymentDep,
-        data: MeetingUpdate,
-    ) -> dict[str, Any]:
-        box = deployment.storage_box
-        await db(service.update_meeting, session, meeting=meeting, data=data, box=box)
-        return {"data": meeting}
 
-    @router.put("/{meeting_id}", summary="Replace a meeting", **one)
-    async def replace_meeting(
-        meeting: MeetingFromPath,
-        session: SessionDep,
-        deployment: DeploymentDep,
-        data: MeetingCreate,
-    ) -> dict[str, Any]:
-        box = deployment.storage_box
-        await db(service.replace_meeting, session, meeting=meeting, data=data, box=box)
-        return {"data": meeting}
+@router.patch(
+    "/{meeting_id}",
+    summary="Update a meeting (merge)",
+    openapi_extra=body_schema(MeetingUpdate),
+    **ONE,
+)
+async def update_meeting(ctx: AppCtx, meeting_id: uuid.UUID) -> Response:
+    data = await ctx.body(MeetingUpdate)
+    meeting = await ctx.write(
+        service.update_meeting,
+        app_id=ctx.app.id,
+        meeting_id=meeting_id,
+        data=data,
+        box=ctx.deployment.storage_box,
+    )
+    return reply(meeting)
 
-    return router
+
+@router.put(
+    "/{meeting_id}",
+    summary="Replace a meeting",
+    openapi_extra=body_schema(MeetingCreate),
+    **ONE,
+)
+async def replace_meeting(ctx: AppCtx, meeting_id: uuid.UUID) -> Response:
+    data = await ctx.body(MeetingCreate)
+    meeting = await ctx.write(
+        service.replace_meeting,
+        app_id=ctx.app.id,
+        meeting_id=meeting_id,
+        data=data,
+        box=ctx.deployment.storage_box,
+    )
+    return reply(meeting)

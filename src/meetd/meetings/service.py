@@ -4,27 +4,17 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    Table,
-    and_,
-    bindparam,
-    column,
-    or_,
-    select,
-    text,
-    update,
-)
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection
 
 from meetd.crypto import SecretBox
-from meetd.db.paging import fetch_page
-from meetd.db.tables import App, Meeting, utcnow
+from meetd.db.tables import Record, utcnow
 from meetd.errors import NotFound
+from meetd.meetings import store
 from meetd.meetings.schemas import SECRET_FIELDS, MeetingCreate, MeetingFilters, MeetingUpdate
 from meetd.merge import patched
+from meetd.schemas import iso_millis
 
 _SCALAR_FIELDS = (
     "title",
@@ -37,158 +27,155 @@ _SCALAR_FIELDS = (
     "session_keep_alive_time_in_secs",
     "preferred_region",
 )
+_FLAGS = ("record_on_start", "live_stream_on_start", "persist_chat")
+_MORE_FLAGS = ("summarize_on_end", "transcribe_on_end")
 
 
-_apps = cast(Table, App.__table__)
-# A Core statement: the ORM's UPDATE would first look for the app among the session's objects.
-_COUNT_MEETING = (
-    update(_apps)
-    .where(_apps.c.id == bindparam("app_id"))
-    .values(meeting_count=_apps.c.meeting_count + 1)
-)
+def view(row: Record, *, listed: bool = False) -> dict[str, Any]:
+    """A meeting as answered: absent fields are left out; in lists, without `ai_config`."""
+    out: dict[str, Any] = {"id": row["id"]}
+    if row["title"] is not None:
+        out["title"] = row["title"]
+    out["status"] = row["status"]
+    for name in _FLAGS:
+        out[name] = row[name]
+    for name in _MORE_FLAGS:
+        out[name] = row[name]
+    keep_alive = row["session_keep_alive_time_in_secs"]
+    out["session_keep_alive_time_in_secs"] = (
+        int(keep_alive) if float(keep_alive).is_integer() else keep_alive
+    )
+    if row["preferred_region"] is not None:
+        out["preferred_region"] = row["preferred_region"]
+    if row["recording_config"] is not None:
+        out["recording_config"] = row["recording_config"]
+    out["created_at"] = iso_millis(row["created_at"])
+    out["updated_at"] = iso_millis(row["updated_at"])
+    if not listed and row["ai_config"] is not None:
+        out["ai_config"] = row["ai_config"]
+    return out
 
 
-def create_meeting(session: Session, *, app: App, data: MeetingCreate, box: SecretBox) -> Meeting:
+def create_meeting(
+    connection: Connection, *, app_id: uuid.UUID, data: MeetingCreate, box: SecretBox
+) -> dict[str, Any]:
     now = utcnow()
-    meeting = Meeting(id=uuid.uuid4(), app_id=app.id, created_at=now, updated_at=now)
-    _store(meeting, data, box)
-    session.add(meeting)
-    session.execute(_COUNT_MEETING, {"app_id": app.id})
-    session.flush()
-    return meeting
-
-
-_BY_ID = select(Meeting).where(
-    Meeting.id == bindparam("meeting_id"), Meeting.app_id == bindparam("app_id")
-)
-_BY_ID_FOR_UPDATE = _BY_ID.with_for_update()
+    meeting_id = uuid.uuid4()
+    values = {
+        "id": meeting_id,
+        "app_id": app_id,
+        "created_at": now,
+        "updated_at": now,
+        **_columns(meeting_id, data, box),
+    }
+    store.insert_meeting(connection, values)
+    return view(values)
 
 
 def get_meeting(
-    session: Session, *, app: App, meeting_id: uuid.UUID, for_update: bool = False
-) -> Meeting:
+    connection: Connection, *, app_id: uuid.UUID, meeting_id: uuid.UUID, for_update: bool = False
+) -> Record:
     """The meeting, if it is one of the app's; `for_update` locks it until the transaction
     ends, so that concurrent changes apply one after the other and none is lost."""
-    query = _BY_ID_FOR_UPDATE if for_update else _BY_ID
-    meeting = session.scalars(query, {"meeting_id": meeting_id, "app_id": app.id}).one_or_none()
-    if meeting is None:
+    row = store.get_meeting(connection, app_id=app_id, meeting_id=meeting_id, for_update=for_update)
+    if row is None:
         raise NotFound(f"No meeting with id {meeting_id}")
-    return meeting
+    return row
+
+
+def read_meeting(
+    connection: Connection, *, app_id: uuid.UUID, meeting_id: uuid.UUID
+) -> dict[str, Any]:
+    return view(get_meeting(connection, app_id=app_id, meeting_id=meeting_id))
 
 
 def update_meeting(
-    session: Session, *, meeting: Meeting, data: MeetingUpdate, box: SecretBox
-) -> Meeting:
+    connection: Connection,
+    *,
+    app_id: uuid.UUID,
+    meeting_id: uuid.UUID,
+    data: MeetingUpdate,
+    box: SecretBox,
+) -> dict[str, Any]:
     """PATCH: merge what was sent into the stored meeting, then check the result whole."""
-    whole = patched(MeetingCreate, _document(meeting, box), data.model_dump(exclude_unset=True))
-    _store(meeting, whole, box)
-    meeting.updated_at = utcnow()
-    return meeting
+    meeting = get_meeting(connection, app_id=app_id, meeting_id=meeting_id, for_update=True)
+    sent = data.model_dump(exclude_unset=True)
+    whole = patched(MeetingCreate, _document(meeting, box), sent)
+    return _store(connection, meeting, whole, box)
 
 
 def replace_meeting(
-    session: Session, *, meeting: Meeting, data: MeetingCreate, box: SecretBox
-) -> Meeting:
+    connection: Connection,
+    *,
+    app_id: uuid.UUID,
+    meeting_id: uuid.UUID,
+    data: MeetingCreate,
+    box: SecretBox,
+) -> dict[str, Any]:
     """PUT: the meeting becomes the body plus defaults; its status stays unless sent."""
+    meeting = get_meeting(connection, app_id=app_id, meeting_id=meeting_id, for_update=True)
     if "status" not in data.model_fields_set:
-        data = data.model_copy(update={"status": meeting.status})
-    _store(meeting, data, box)
-    meeting.updated_at = utcnow()
-    return meeting
+        data = data.model_copy(update={"status": meeting["status"]})
+    return _store(connection, meeting, data, box)
 
 
 def list_meetings(
-    session: Session, *, app: App, filters: MeetingFilters, offset: int, limit: int
-) -> tuple[list[Meeting], int]:
+    connection: Connection,
+    *,
+    app_id: uuid.UUID,
+    filters: MeetingFilters,
+    offset: int,
+    limit: int,
+) -> tuple[list[dict[str, Any]], int]:
     """Newest first; `total` counts every match, not only this page."""
-    # A search names the app itself, next to the meetings it found (see _matches).
-    where = [_matches(session, app, filters.search) if filters.search else _in_app(app)]
-    if filters.status is not None:
-        where.append(Meeting.status == filters.status)
-    if filters.start_time is not None:
-        where.append(Meeting.created_at >= filters.start_time)
-    if filters.end_time is not None:
-        where.append(Meeting.created_at <= filters.end_time)
-    # Unfiltered, the total is the app's count, not a count of a million rows.
-    unfiltered = filters == MeetingFilters()
-    total = session.scalar(_MEETING_COUNT, {"app_id": app.id}) if unfiltered else None
-    order = (Meeting.created_at.desc(), Meeting.id.desc())
-    return fetch_page(
-        session,
-        select(Meeting),
-        where=where,
-        order_by=order,
+    rows, total = store.list_meetings(
+        connection,
+        app_id=app_id,
+        search=filters.search,
+        status=filters.status,
+        start_time=filters.start_time,
+        end_time=filters.end_time,
         offset=offset,
         limit=limit,
-        total=total,
     )
+    return [view(row._mapping, listed=True) for row in rows], total
 
 
-def _in_app(app: App) -> ColumnElement[bool]:
-    return Meeting.app_id == app.id
+def _store(
+    connection: Connection, meeting: Record, data: MeetingCreate, box: SecretBox
+) -> dict[str, Any]:
+    values = {**_columns(meeting["id"], data, box), "updated_at": utcnow()}
+    store.update_meeting(connection, meeting["id"], values)
+    return view({**meeting, **values})
 
 
-_MEETING_COUNT = select(App.meeting_count).where(App.id == bindparam("app_id"))
-# SQLite's index of titles (migration 0005): the app's meetings whose titles hold a phrase.
-# CROSS JOIN fixes the order SQLite joins in: from what the index found, never from every
-# meeting of the app.
-_TITLE_MATCHES = text(
-    "SELECT t.meeting_id FROM meeting_titles_fts"
-    " CROSS JOIN meeting_titles AS t ON t.rid = meeting_titles_fts.rowid"
-    " CROSS JOIN meetings AS m ON m.id = t.meeting_id"
-    " WHERE meeting_titles_fts MATCH :phrase AND m.app_id = :app_id"
-).columns(column("meeting_id"))
-_TRIGRAM = 3
-
-
-def _matches(session: Session, app: App, search: str) -> ColumnElement[bool]:
-    """The app's meeting with this exact id, or its meetings with the term in their titles,
-    in any case; `%`, `_` and `\\` match themselves."""
-    in_title = _in_title(session, app, search)
-    try:
-        key = uuid.UUID(search)
-    except ValueError:
-        return in_title
-    return or_(and_(Meeting.id == key, _in_app(app)), in_title)
-
-
-def _in_title(session: Session, app: App, search: str) -> ColumnElement[bool]:
-    if len(search) < _TRIGRAM or session.get_bind().dialect.name != "sqlite":
-        # PostgreSQL's ILIKE reads its trigram index; a term too short for trigrams is a scan
-        return and_(_in_app(app), Meeting.title.icontains(search, autoescape=True))
-    # An FTS5 phrase of trigrams: exactly the titles that contain the term, in any case.
-    phrase = '"' + search.replace('"', '""') + '"'
-    return Meeting.id.in_(_TITLE_MATCHES.bindparams(phrase=phrase, app_id=app.id.hex))
-
-
-def _store(meeting: Meeting, data: MeetingCreate, box: SecretBox) -> None:
+def _columns(meeting_id: uuid.UUID, data: MeetingCreate, box: SecretBox) -> dict[str, Any]:
     values = data.model_dump(include=set(_SCALAR_FIELDS))
     # null was accepted for these two, and means their default
     values["record_on_start"] = bool(values["record_on_start"])
     values["live_stream_on_start"] = bool(values["live_stream_on_start"])
-    for name, value in values.items():
-        setattr(meeting, name, value)
-    meeting.ai_config = data.ai_config.model_dump(exclude_none=True) if data.ai_config else None
+    values["ai_config"] = data.ai_config.model_dump(exclude_none=True) if data.ai_config else None
     recording = (
         data.recording_config.model_dump(exclude_none=True) if data.recording_config else None
     )
     storage = (recording or {}).get("storage_config") or {}
     credentials = {name: storage.pop(name) for name in SECRET_FIELDS if name in storage}
-    meeting.recording_config = recording
-    meeting.storage_credentials = (
-        box.seal(json.dumps(credentials).encode(), context=meeting.id.bytes)
+    values["recording_config"] = recording
+    values["storage_credentials"] = (
+        box.seal(json.dumps(credentials).encode(), context=meeting_id.bytes)
         if credentials
         else None
     )
+    return values
 
 
-def _document(meeting: Meeting, box: SecretBox) -> dict[str, Any]:
+def _document(meeting: Record, box: SecretBox) -> dict[str, Any]:
     """The stored meeting in the shape of a request body, credentials included."""
-    document: dict[str, Any] = {name: getattr(meeting, name) for name in _SCALAR_FIELDS}
-    document["ai_config"] = meeting.ai_config
-    recording = json.loads(json.dumps(meeting.recording_config))  # a deep copy
-    if recording and recording.get("storage_config") and meeting.storage_credentials:
-        sealed = box.open(meeting.storage_credentials, context=meeting.id.bytes)
+    document: dict[str, Any] = {name: meeting[name] for name in _SCALAR_FIELDS}
+    document["ai_config"] = meeting["ai_config"]
+    recording = json.loads(json.dumps(meeting["recording_config"]))  # a deep copy
+    if recording and recording.get("storage_config") and meeting["storage_credentials"]:
+        sealed = box.open(meeting["storage_credentials"], context=meeting["id"].bytes)
         recording["storage_config"].update(json.loads(sealed))
     document["recording_config"] = recording
     return document

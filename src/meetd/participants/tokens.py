@@ -4,6 +4,9 @@ and the check a component makes before it lets one join.
 A token's `jti` is `<generation>.<random>`: the participant's revocation mark when the token
 was issued. A change of preset starts a new generation, which revokes every older token at
 once, however close in time; deleting the participant revokes all of them.
+
+A token is granted inside the transaction that makes or finds its participant, and signed
+after it: an RS256 signature is the most costly step of a request, and needs no lock.
 """
 
 from __future__ import annotations
@@ -14,31 +17,52 @@ from dataclasses import dataclass
 from typing import Any
 
 import jwt
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from cryptography.hazmat.primitives.asymmetric import rsa
+from sqlalchemy.engine import Connection
 
-from meetd.db.tables import Meeting, Participant
+from meetd.db.tables import Record
 from meetd.keys import SigningKeys
+from meetd.meetings import store as meetings
+from meetd.participants import store
 
 ALGORITHM = "RS256"
 CLAIMS = ("orgId", "meetingId", "participantId", "presetId", "iat", "exp", "jti")
 
 
-def issue_token(
-    session: Session, *, participant: Participant, meeting: Meeting, keys: SigningKeys
-) -> str:
-    kid, private_key = keys.current(session)
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """What a token will say, and the key that will sign it."""
+
+    kid: str
+    private_key: rsa.RSAPrivateKey
+    lifetime_seconds: int
+    claims: dict[str, str]
+    generation: int
+
+
+def grant(
+    connection: Connection, keys: SigningKeys, *, app_id: uuid.UUID, participant: Record
+) -> Grant:
+    kid, private_key = keys.current(connection)
+    claims = {
+        "orgId": str(app_id),
+        "meetingId": str(participant["meeting_id"]),
+        "participantId": str(participant["id"]),
+        "presetId": str(participant["preset_id"]),
+    }
+    lifetime = int(keys.token_lifetime.total_seconds())
+    return Grant(kid, private_key, lifetime, claims, participant["token_generation"])
+
+
+def sign(grant: Grant) -> str:
     now = int(time.time())
     claims = {
-        "orgId": str(meeting.app_id),
-        "meetingId": str(meeting.id),
-        "participantId": str(participant.id),
-        "presetId": str(participant.preset_id),
+        **grant.claims,
         "iat": now,
-        "exp": now + int(keys.token_lifetime.total_seconds()),
-        "jti": f"{participant.token_generation}.{uuid.uuid4().hex}",
+        "exp": now + grant.lifetime_seconds,
+        "jti": f"{grant.generation}.{uuid.uuid4().hex}",
     }
-    return jwt.encode(claims, private_key, algorithm=ALGORITHM, headers={"kid": kid})
+    return jwt.encode(claims, grant.private_key, algorithm=ALGORITHM, headers={"kid": grant.kid})
 
 
 @dataclass(frozen=True)
@@ -49,7 +73,7 @@ class Verdict:
     reason: str | None = None
     message: str | None = None
     claims: dict[str, Any] | None = None
-    participant: Participant | None = None
+    participant: Record | None = None
 
 
 def _refuse(reason: str, message: str) -> Verdict:
@@ -57,11 +81,11 @@ def _refuse(reason: str, message: str) -> Verdict:
 
 
 def verify_token(
-    session: Session, *, token: str, keys: SigningKeys, app_id: uuid.UUID | None = None
+    connection: Connection, *, token: str, keys: SigningKeys, app_id: uuid.UUID | None = None
 ) -> Verdict:
     """Signature, expiry, the participant, its revocation mark, and the meeting's status.
     With `app_id`, a token of another app is refused too."""
-    claims = _checked_claims(session, token, keys)
+    claims = _checked_claims(connection, token, keys)
     if isinstance(claims, Verdict):
         return claims
     try:
@@ -73,26 +97,24 @@ def verify_token(
         return _refuse("token_invalid", "the token's claims are not those meetd issues")
     if app_id is not None and org_id != app_id:
         return _refuse("wrong_app", "the token was issued for another app")
-    participant = session.scalars(
-        select(Participant)
-        .options(joinedload(Participant.preset, innerjoin=True))
-        .where(Participant.id == participant_id)
-    ).one_or_none()
-    meeting = session.get(Meeting, meeting_id)
-    if participant is None or meeting is None or participant.meeting_id != meeting.id:
+    participant = store.find_by_id(connection, participant_id)
+    meeting = meetings.find_meeting(connection, meeting_id)
+    if participant is None or meeting is None or participant["meeting_id"] != meeting["id"]:
         return _refuse("participant_not_found", "the participant no longer exists")
-    if meeting.app_id != org_id:
+    if meeting["app_id"] != org_id:
         return _refuse("token_invalid", "the token's claims are not those meetd issues")
-    if generation != participant.token_generation:
+    if generation != participant["token_generation"]:
         return _refuse(
             "token_revoked", "the token was revoked when the participant's preset changed"
         )
-    if meeting.status == "INACTIVE":
+    if meeting["status"] == "INACTIVE":
         return _refuse("meeting_inactive", "the meeting is INACTIVE: nobody can join it")
     return Verdict(valid=True, claims=claims, participant=participant)
 
 
-def _checked_claims(session: Session, token: str, keys: SigningKeys) -> dict[str, Any] | Verdict:
+def _checked_claims(
+    connection: Connection, token: str, keys: SigningKeys
+) -> dict[str, Any] | Verdict:
     try:
         header = jwt.get_unverified_header(token)
     except jwt.InvalidTokenError:
@@ -100,7 +122,7 @@ def _checked_claims(session: Session, token: str, keys: SigningKeys) -> dict[str
     if header.get("alg") != ALGORITHM:
         return _refuse("token_invalid", f"the token must be signed with {ALGORITHM}")
     kid = header.get("kid")
-    public_key = keys.public_key(session, kid) if isinstance(kid, str) else None
+    public_key = keys.public_key(connection, kid) if isinstance(kid, str) else None
     if public_key is None:
         return _refuse("token_invalid", "the token is not signed with a key of this deployment")
     try:

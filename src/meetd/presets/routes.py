@@ -5,91 +5,82 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Response
 
-from meetd.api.deps import (
-    GUARDED,
-    KIT_PREFIX,
-    AppFromPath,
-    PageDep,
-    SessionDep,
-    WorkRoute,
-    db,
-    db_scan,
-    writes,
-)
-from meetd.api.envelope import CONFLICT, Envelope, Page
-from meetd.db.tables import Preset
 from meetd.presets import service
 from meetd.presets.schemas import PresetCreate, PresetListItem, PresetRead, PresetUpdate
 from meetd.schemas import Text
+from meetd.web.context import DEFAULT_PER_PAGE, AppCtx, PageNo, PerPage, body_schema, paging
+from meetd.web.replies import CONFLICT, Envelope, Page, page_reply, reply
 
-router = APIRouter(
-    prefix=KIT_PREFIX + "/{app_id}/presets",
-    dependencies=GUARDED,
-    tags=["Presets"],
-    route_class=WorkRoute,
-)
-ONE: dict[str, Any] = {"response_model": Envelope[PresetRead], "response_model_exclude_none": True}
+router = APIRouter(prefix="/presets", tags=["Presets"])
+ONE: dict[str, Any] = {"response_model": Envelope[PresetRead]}
 CHANGE: dict[str, Any] = {**ONE, "responses": CONFLICT}
-
-
-async def preset_from_path(
-    request: Request, preset_id: uuid.UUID, app: AppFromPath, session: SessionDep
-) -> Preset:
-    for_update = writes(request)
-    return await db(
-        service.get_preset, session, app=app, preset_id=preset_id, for_update=for_update
-    )
-
-
-PresetFromPath = Annotated[Preset, Depends(preset_from_path)]
 
 
 @router.get("", response_model=Page[PresetListItem], summary="Fetch all presets")
 async def list_presets(
-    app: AppFromPath,
-    session: SessionDep,
-    page: PageDep,
+    ctx: AppCtx,
+    page_no: PageNo = 1,
+    per_page: PerPage = DEFAULT_PER_PAGE,
     search: Annotated[Text | None, Query(max_length=255, description="part of a name")] = None,
-) -> dict[str, Any]:
-    presets, total = await db_scan(
+) -> Response:
+    page = paging(page_no, per_page)
+    presets, total = await ctx.scan(
         service.list_presets,
-        session,
-        app=app,
+        app_id=ctx.app.id,
         search=search,
         offset=page.offset,
         limit=page.per_page,
     )
-    return page.of(presets, total)
+    return page_reply(page, presets, total)
 
 
-@router.post("", status_code=201, summary="Create a preset", **CHANGE)
-async def create_preset(
-    app: AppFromPath, session: SessionDep, data: PresetCreate
-) -> dict[str, Any]:
-    return {"data": await db(service.create_preset, session, app=app, data=data)}
+@router.post(
+    "",
+    status_code=201,
+    summary="Create a preset",
+    openapi_extra=body_schema(PresetCreate),
+    **CHANGE,
+)
+async def create_preset(ctx: AppCtx) -> Response:
+    data = await ctx.body(PresetCreate)
+    return reply(await ctx.write(service.create_preset, app_id=ctx.app.id, data=data), 201)
 
 
 @router.get("/{preset_id}", summary="Fetch a preset", **ONE)
-async def get_preset(preset: PresetFromPath) -> dict[str, Any]:
-    return {"data": preset}
+async def get_preset(ctx: AppCtx, preset_id: uuid.UUID) -> Response:
+    return reply(await ctx.read(service.read_preset, app_id=ctx.app.id, preset_id=preset_id))
 
 
-@router.patch("/{preset_id}", summary="Update a preset (sections merge)", **CHANGE)
-async def update_preset(
-    preset: PresetFromPath, session: SessionDep, data: PresetUpdate
-) -> dict[str, Any]:
-    return {"data": await db(service.update_preset, session, preset=preset, data=data)}
+@router.patch(
+    "/{preset_id}",
+    summary="Update a preset (sections merge)",
+    openapi_extra=body_schema(PresetUpdate),
+    **CHANGE,
+)
+async def update_preset(ctx: AppCtx, preset_id: uuid.UUID) -> Response:
+    data = await ctx.body(PresetUpdate)
+    preset = await ctx.write(
+        service.update_preset, app_id=ctx.app.id, preset_id=preset_id, data=data
+    )
+    return reply(preset)
 
 
-@router.put("/{preset_id}", summary="Replace a preset", **CHANGE)
-async def replace_preset(
-    preset: PresetFromPath, session: SessionDep, data: PresetCreate
-) -> dict[str, Any]:
-    return {"data": await db(service.replace_preset, session, preset=preset, data=data)}
+@router.put(
+    "/{preset_id}",
+    summary="Replace a preset",
+    openapi_extra=body_schema(PresetCreate),
+    **CHANGE,
+)
+async def replace_preset(ctx: AppCtx, preset_id: uuid.UUID) -> Response:
+    data = await ctx.body(PresetCreate)
+    preset = await ctx.write(
+        service.replace_preset, app_id=ctx.app.id, preset_id=preset_id, data=data
+    )
+    return reply(preset)
 
 
 @router.delete("/{preset_id}", summary="Delete a preset that no participant uses", **CHANGE)
-async def delete_preset(preset: PresetFromPath, session: SessionDep) -> dict[str, Any]:
-    return {"data": await db(service.delete_preset, session, preset=preset)}
+async def delete_preset(ctx: AppCtx, preset_id: uuid.UUID) -> Response:
+    return reply(await ctx.write(service.delete_preset, app_id=ctx.app.id, preset_id=preset_id))

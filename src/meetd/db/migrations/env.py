@@ -9,7 +9,7 @@ from alembic.autogenerate.api import AutogenContext
 from meetd.config import Settings
 from meetd.db.engine import Database
 from meetd.db.migrate import include_object
-from meetd.db.tables import Base, UTCDateTime
+from meetd.db.tables import UTCDateTime, metadata
 
 
 def render_item(kind: str, item: Any, autogen: AutogenContext) -> str | Literal[False]:
@@ -30,7 +30,7 @@ connection = (
 )
 context.configure(
     connection=connection,
-    target_metadata=Base.metadata,
+    target_metadata=metadata,
     render_as_batch=True,  # SQLite alters a table by rebuilding it
     compare_type=True,
     render_item=render_item,

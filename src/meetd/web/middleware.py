@@ -9,7 +9,8 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from meetd.api.handlers import error_response, too_large
+from meetd.web.handlers import too_large
+from meetd.web.replies import error_response
 
 _BODYLESS_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
 

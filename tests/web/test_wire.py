@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from meetd.api.protocol import MAX_HEAD_BYTES
+from meetd.web.protocol import MAX_HEAD_BYTES
 from tests.support import KIT, Databases, ServeProcess
 
 TEN_MB = 10 * 1024 * 1024

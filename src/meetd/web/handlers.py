@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
-from meetd.api.envelope import ErrorBody, ErrorDetail
 from meetd.errors import ApiError, Conflict, RateLimited
 from meetd.schemas import describe_error
+from meetd.web.replies import error_response
 
-log = logging.getLogger("meetd.api")
+log = logging.getLogger("meetd.web")
 
 NO_ROUTE_CODE = 7003
 METHOD_NOT_ALLOWED_CODE = 7001
@@ -23,20 +21,12 @@ _MAX_LISTED_ERRORS = 10
 TOO_LARGE_MESSAGE = "Request body is larger than the 1 MiB limit"
 
 
-def error_response(
-    status: int, code: int, messages: Sequence[str], headers: Mapping[str, str] | None = None
-) -> JSONResponse:
-    details = [ErrorDetail(code=code, message=m) for m in messages]
-    body = ErrorBody(error=ErrorDetail(code=code, message="; ".join(messages)), errors=details)
-    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
-
-
-def too_large() -> JSONResponse:
+def too_large() -> Response:
     """A 413 that hangs up: the rest of the body is not worth reading."""
     return error_response(413, 413, [TOO_LARGE_MESSAGE], {"connection": "close"})
 
 
-async def _api_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _api_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiError)
     headers = None
     if isinstance(exc, Conflict):  # the SDKs retry a 409; a conflict stays (contract A3)
@@ -46,7 +36,7 @@ async def _api_error(_request: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status, exc.code, [exc.message], headers)
 
 
-async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _validation_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     messages = []
     for error in exc.errors()[:_MAX_LISTED_ERRORS]:
@@ -60,7 +50,7 @@ async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     return error_response(400, 400, list(dict.fromkeys(messages)))
 
 
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 404:
         return error_response(404, NO_ROUTE_CODE, ["No route for the URI"])
@@ -87,7 +77,7 @@ def _allowed_methods(request: Request) -> list[str]:
     return [method for method in ("GET", "POST", "PUT", "PATCH", "DELETE") if serves(method)]
 
 
-async def _unexpected_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _unexpected_error(_request: Request, exc: Exception) -> Response:
     log.error("unhandled error", exc_info=exc)
     return error_response(500, 500, ["Internal server error"])
 

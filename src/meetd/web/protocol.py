@@ -8,7 +8,7 @@ import asyncio
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from meetd.api.handlers import error_response
+from meetd.web.replies import error_response
 
 MAX_HEAD_BYTES = 64 * 1024
 _TOO_LARGE = error_response(

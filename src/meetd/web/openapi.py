@@ -5,12 +5,15 @@ created, so that tools (and readers) can follow from one to the other."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 from fastapi import FastAPI
+from pydantic.json_schema import models_json_schema
 
-from meetd.api.envelope import ErrorBody
+from meetd.web.context import REQUEST_MODELS
+from meetd.web.replies import ErrorBody
 
 _ERRORS = {
     "400": "A field breaks a rule; the message names the field and the rule",
@@ -71,8 +74,55 @@ def _as_answered(document: dict[str, Any]) -> dict[str, Any]:
                 if status in _HEADERS:
                     response["headers"] = _HEADERS[status]
                 responses.setdefault(status, response)
+    _add_request_bodies(document)
+    _declare_path_parameters(document.get("paths", {}))
     _link_created(document.get("paths", {}))
     return document
+
+
+def _add_request_bodies(document: dict[str, Any]) -> None:
+    """The schemas of the bodies operations read with Ctx.body (meetd.web.context.body_schema).
+    A model whose output schema (in an answer) differs is named `<Model>-Input` here."""
+    schemas = document["components"]["schemas"]
+    models = [(model, "validation") for model in REQUEST_MODELS.values()]
+    _, top = models_json_schema(models, ref_template="#/components/schemas/{model}")  # type: ignore[arg-type]
+    defs: dict[str, Any] = top.get("$defs", {})
+    renamed = {
+        name: f"{name}-Input" for name in defs if name in schemas and schemas[name] != defs[name]
+    }
+
+    def rename(tree: Any) -> Any:
+        text = json.dumps(tree)
+        for name, new in renamed.items():
+            text = text.replace(f'"#/components/schemas/{name}"', f'"#/components/schemas/{new}"')
+        return json.loads(text)
+
+    for name, schema in rename(defs).items():
+        schemas[renamed.get(name, name)] = schema
+    for item in document.get("paths", {}).values():
+        for operation in item.values():
+            if "requestBody" in operation:
+                operation["requestBody"] = rename(operation["requestBody"])
+
+
+def _declare_path_parameters(paths: dict[str, Any]) -> None:
+    """Path parameters that the request context reads itself (`app_id`) are not declared
+    by a handler: say them here, as the handlers' own are said."""
+    for path, item in paths.items():
+        names = re.findall(r"\{(\w+)\}", path)
+        for operation in item.values():
+            parameters = operation.setdefault("parameters", [])
+            declared = {p["name"] for p in parameters if p.get("in") == "path"}
+            for name in names:
+                if name not in declared:
+                    parameters.append(
+                        {
+                            "name": name,
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "title": name.replace("_", " ").title()},
+                        }
+                    )
 
 
 def _link_created(paths: dict[str, Any]) -> None:

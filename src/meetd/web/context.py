@@ -1,0 +1,205 @@
+"""The request context: the one dependency of every operation. It resolves, in one step, who
+calls (an API token of the account in the path, within its rate limit) and in which app, from
+per-process caches; a handler then runs its work through it as a read, a scan or a write,
+and reads its body from bytes.
+
+    ctx: AppCtx                       -> ctx.app, ctx.caller
+    await ctx.read(service.get_meeting, app_id=..., meeting_id=...)
+    await ctx.write(service.create_meeting, app_id=..., data=await ctx.body(MeetingCreate))
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any, Concatenate, ParamSpec, TypeVar
+
+from fastapi import Depends, Query, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.engine import Connection
+from starlette.exceptions import HTTPException
+
+from meetd.accounts import service as accounts
+from meetd.accounts.service import Principal
+from meetd.apps import service as apps
+from meetd.apps.store import AppRow
+from meetd.deployment import Deployment
+from meetd.errors import Forbidden, RateLimited, Unauthenticated
+from meetd.web.replies import PageParams
+
+P = ParamSpec("P")
+T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
+
+KIT_PREFIX = "/accounts/{account_id}/realtime/kit"
+LEGACY_PREFIX = "/accounts/{account_id}/realtimekit"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+DEFAULT_PER_PAGE = 20
+MAX_PER_PAGE = 100
+MAX_PAGE_NO = 1_000_000
+
+
+@dataclass(slots=True)
+class Ctx:
+    request: Request
+    deployment: Deployment
+    caller: Principal
+    app: AppRow  # for the few account-level operations (the apps list), a placeholder
+
+    async def read(
+        self, unit: Callable[Concatenate[Connection, P], T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        return await self.deployment.database.read(unit, *args, **kwargs)
+
+    async def scan(
+        self, unit: Callable[Concatenate[Connection, P], T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        return await self.deployment.database.scan(unit, *args, **kwargs)
+
+    async def write(
+        self, unit: Callable[Concatenate[Connection, P], T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        return await self.deployment.database.write(unit, *args, **kwargs)
+
+    async def body(self, model: type[M]) -> M:
+        """The request body, parsed and checked in one pass from its bytes."""
+        raw = await self.request.body()
+        if not raw:
+            missing = {"type": "missing", "loc": ("body",), "msg": "Field required", "input": None}
+            raise RequestValidationError([missing])
+        try:
+            return model.model_validate_json(raw)
+        except ValidationError as error:
+            if error.errors()[0]["type"] != "json_invalid":
+                raise _in_body(error) from None
+        # Text pydantic's parser refuses but Python's accepts (a lone surrogate escape, NaN)
+        # is checked as Python reads it, so that the message names the field.
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError as error:
+            invalid = {
+                "type": "json_invalid",
+                "loc": ("body", error.pos),
+                "msg": "JSON decode error",
+            }
+            raise RequestValidationError([{**invalid, "ctx": {"error": error.msg}}]) from None
+        except Exception:  # not text, or nested past the parser's depth
+            raise HTTPException(400) from None
+        try:
+            return model.model_validate(value)
+        except ValidationError as error:
+            raise _in_body(error) from None
+
+
+def _in_body(error: ValidationError) -> RequestValidationError:
+    return RequestValidationError(
+        [{**e, "loc": ("body", *e["loc"])} for e in error.errors(include_url=False)]
+    )
+
+
+def _api_token(request: Request) -> str | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    # The SDKs send X-Auth-Email + X-Auth-Key instead when both are configured (contract A2).
+    return request.headers.get("x-auth-key") or None
+
+
+async def _caller(
+    request: Request, deployment: Deployment, account_id: str, *, reads_only: bool
+) -> Principal:
+    """A valid API token of the account in the path (401, else 403), within its rate limit
+    if there is one (429); a read token only where the operation only reads."""
+    token = _api_token(request)
+    if token is None:
+        raise Unauthenticated(
+            "Authentication error: send an API token as 'Authorization: Bearer <token>'"
+        )
+    token_hash = accounts.hash_token(token)
+    principal = deployment.token_cache.get(token_hash)
+    if principal is None:
+        principal = await deployment.database.read(accounts.find_principal, token_hash=token_hash)
+        if principal is None:
+            raise Unauthenticated("Authentication error: the API token is not valid")
+        deployment.token_cache.put(token_hash, principal)
+    if deployment.requests is not None:
+        wait = deployment.requests.take(principal.token_hash)
+        if wait:
+            raise RateLimited(limit=str(deployment.requests.limit), retry_after=wait)
+    if principal.account_id != account_id:
+        raise Forbidden("Authentication error: the API token does not belong to this account")
+    if principal.scope == "read" and not reads_only and request.method not in SAFE_METHODS:
+        raise Forbidden("Authentication error: a read token cannot make changes")
+    return principal
+
+
+async def _app(deployment: Deployment, caller: Principal, app_id: str | None) -> AppRow:
+    """The app in the path; on the legacy paths, which have none, the account's default
+    app (contract A4), created on first use."""
+    database = deployment.database
+    if app_id is None:
+        app = deployment.default_app_cache.get(caller.account_id)
+        if app is None:
+            account_id = caller.account_id
+            app = await database.read(apps.find_default_app, account_id=account_id)
+            if app is None:
+                app = await database.write(apps.get_default_app, account_id=account_id)
+            deployment.default_app_cache.put(caller.account_id, app)
+        return app
+    app = deployment.app_cache.get(app_id)
+    if app is None:
+        app = await database.read(apps.get_app, app_id=app_id)
+        deployment.app_cache.put(app_id, app)
+    apps.check_owner(app, account_id=caller.account_id)
+    return app
+
+
+async def app_context(request: Request, account_id: str) -> Ctx:
+    """Operations in an app: `{app_id}` in the path, or the legacy paths' default app."""
+    deployment: Deployment = request.app.state.deployment
+    caller = await _caller(request, deployment, account_id, reads_only=False)
+    app = await _app(deployment, caller, request.path_params.get("app_id"))
+    return Ctx(request, deployment, caller, app)
+
+
+async def token_check_context(request: Request, account_id: str, app_id: str) -> Ctx:
+    """As app_context, for a POST that only reads: any token of the account may ask."""
+    deployment: Deployment = request.app.state.deployment
+    caller = await _caller(request, deployment, account_id, reads_only=True)
+    return Ctx(request, deployment, caller, await _app(deployment, caller, app_id))
+
+
+async def account_context(request: Request, account_id: str) -> Ctx:
+    """Operations on the account itself: its apps."""
+    deployment: Deployment = request.app.state.deployment
+    caller = await _caller(request, deployment, account_id, reads_only=False)
+    return Ctx(request, deployment, caller, apps.NO_APP)
+
+
+AppCtx = Annotated[Ctx, Depends(app_context)]
+TokenCheckCtx = Annotated[Ctx, Depends(token_check_context)]
+AccountCtx = Annotated[Ctx, Depends(account_context)]
+
+
+def paging(page_no: int, per_page: int) -> PageParams:
+    return PageParams(page_no=max(page_no, 1), per_page=per_page or DEFAULT_PER_PAGE)
+
+
+PageNo = Annotated[int, Query(ge=0, le=MAX_PAGE_NO, description="1-based; 0 reads as 1")]
+PerPage = Annotated[int, Query(ge=0, le=MAX_PER_PAGE, description=f"0 reads as {DEFAULT_PER_PAGE}")]
+# Where the reference sets a minimum of 1 for both (the app list).
+StrictPageNo = Annotated[int, Query(ge=1, le=MAX_PAGE_NO, description="1-based")]
+StrictPerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE)]
+
+
+def body_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """The OpenAPI requestBody of an operation that reads `model` with Ctx.body; the model's
+    schema joins the document's components (meetd.web.openapi)."""
+    REQUEST_MODELS[model.__name__] = model
+    schema = {"$ref": f"#/components/schemas/{model.__name__}"}
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
+
+
+REQUEST_MODELS: dict[str, type[BaseModel]] = {}
