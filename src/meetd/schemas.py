@@ -72,7 +72,8 @@ class Schema(BaseModel):
 
 
 def iso_millis(value: datetime) -> str:
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    """2026-01-02T03:04:05.123Z, from a UTC time (what meetd stores and reads back)."""
+    return value.isoformat(timespec="milliseconds")[:23] + "Z"
 
 
 # ISO 8601 in UTC with milliseconds and Z: 2026-01-02T03:04:05.123Z (contract A1)

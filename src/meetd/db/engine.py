@@ -9,6 +9,7 @@ PostgreSQL, a transaction of its own in a thread, in parallel with others).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -18,6 +19,7 @@ import sqlalchemy as sa
 from anyio.to_thread import run_sync
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 
 from meetd.db.writer import GroupWriter
 
@@ -27,6 +29,15 @@ T = TypeVar("T")
 # SQLite connections are cheap. A PostgreSQL server shares its connections (100 by default)
 # among every meetd process, so each process keeps a few.
 SQLITE_POOL_SIZE = 40
+# A scan on SQLite runs on the event loop for at most this long, then moves to a thread.
+SCAN_ON_LOOP_SECONDS = 0.002
+_PROGRESS_STEPS = 1000  # SQLite VM steps between two looks at the clock
+
+
+class _OverBudget(Exception):
+    """A scan ran past SCAN_ON_LOOP_SECONDS on the event loop."""
+
+
 POSTGRES_POOL_SIZE = 10
 
 
@@ -45,20 +56,60 @@ class Database:
     async def read(
         self, unit: Callable[Concatenate[Connection, P], T], /, *args: P.args, **kwargs: P.kwargs
     ) -> T:
-        """A unit that only reads, and reads little (rows by key, a page by index)."""
+        """A unit that only reads, and reads little (rows by key)."""
         if not self.is_sqlite:
             return await self.scan(unit, *args, **kwargs)
-        if self._loop_connection is None:
-            self._loop_connection = self.engine.connect()
-        with self._loop_connection.begin():
-            return unit(self._loop_connection, *args, **kwargs)
+        with self._on_loop() as connection:
+            return unit(connection, *args, **kwargs)
 
     async def scan(
         self, unit: Callable[Concatenate[Connection, P], T], /, *args: P.args, **kwargs: P.kwargs
     ) -> T:
-        """A unit that only reads, and may read much: in a thread, never holding up the loop."""
+        """A unit that only reads, and may read much (a list, a search). On SQLite it runs on
+        the event loop while it takes under SCAN_ON_LOOP_SECONDS (a page found by an index
+        does), and is cut off and run again in a thread if not: however much a search
+        matches, it never holds up the other requests for longer than that."""
+        if self.is_sqlite:
+            try:
+                with self._on_loop(budget=SCAN_ON_LOOP_SECONDS) as connection:
+                    return unit(connection, *args, **kwargs)
+            except _OverBudget:
+                pass
+        call = _bound(unit, *args, **kwargs)
         async with self._admitted:
-            return await run_sync(self._in_transaction, _bound(unit, *args, **kwargs), False)
+            return await run_sync(self._in_transaction, call, False)
+
+    @contextmanager
+    def _on_loop(self, budget: float | None = None) -> Iterator[Connection]:
+        """The event loop's own connection, in a transaction; with a budget, its statements
+        are cut off once the budget is spent."""
+        if self._loop_connection is None:
+            self._loop_connection = self.engine.connect()
+        connection = self._loop_connection
+        if budget is None:
+            with connection.begin():
+                yield connection
+            return
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        deadline = time.perf_counter() + budget
+        over = False
+
+        def check() -> bool:  # SQLite interrupts the statement when this returns true
+            nonlocal over
+            over = time.perf_counter() > deadline
+            return over
+
+        driver.set_progress_handler(check, _PROGRESS_STEPS)
+        try:
+            with connection.begin():
+                yield connection
+        except OperationalError:
+            if over:
+                raise _OverBudget from None
+            raise
+        finally:
+            driver.set_progress_handler(None, 0)
 
     async def write(
         self, unit: Callable[Concatenate[Connection, P], T], /, *args: P.args, **kwargs: P.kwargs
@@ -160,7 +211,11 @@ def _lower(value: object) -> object:
 
 def _begin_sqlite(connection: Connection) -> None:
     immediate = connection.get_execution_options().get("sqlite_immediate", False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    # Straight to the driver: BEGIN needs none of the engine's statement handling, which
+    # costs more than the rest of a read by key.
+    connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+        "BEGIN IMMEDIATE" if immediate else "BEGIN"
+    )
 
 
 # Any fixed number: the PostgreSQL advisory lock that start-up work of every process takes.

@@ -94,15 +94,17 @@ class GroupWriter:
         connection = self._connection
         try:
             with connection.begin():
+                # Savepoints straight on the driver: the engine's own cost more than a unit.
+                driver = connection.connection.driver_connection
+                assert driver is not None
                 for unit in batch:
-                    savepoint = connection.begin_nested()
+                    driver.execute("SAVEPOINT unit")
                     try:
                         unit.result = unit.call(connection)
                     except Exception as error:
-                        savepoint.rollback()
+                        driver.execute("ROLLBACK TO unit")
                         unit.error = error
-                    else:
-                        savepoint.commit()
+                    driver.execute("RELEASE unit")
         except Exception as error:
             # The batch did not commit: none of its units happened.
             log.error("a batch of %d writes failed to commit", len(batch), exc_info=error)

@@ -11,22 +11,32 @@ from fastapi import APIRouter, Query, Response
 from meetd.meetings import service
 from meetd.meetings.schemas import (
     MeetingCreate,
-    MeetingFilters,
     MeetingListItem,
     MeetingRead,
     MeetingUpdate,
+    SearchTerm,
+    Status,
 )
+from meetd.schemas import UtcDateTime
 from meetd.web.context import DEFAULT_PER_PAGE, AppCtx, PageNo, PerPage, body_schema, paging
 from meetd.web.replies import Envelope, Page, page_reply, reply
 
-router = APIRouter(prefix="/meetings", tags=["Meetings"])
+router = APIRouter(prefix="/meetings")
+Search = Annotated[
+    SearchTerm | None, Query(description="the exact meeting id, or part of the title (any case)")
+]
+StartTime = Annotated[UtcDateTime | None, Query(description="created at or after")]
+EndTime = Annotated[UtcDateTime | None, Query(description="created at or before")]
 ONE: dict[str, Any] = {"response_model": Envelope[MeetingRead]}
 
 
 @router.get("", response_model=Page[MeetingListItem], summary="Fetch all meetings for an app")
 async def list_meetings(
     ctx: AppCtx,
-    filters: Annotated[MeetingFilters, Query()],
+    search: Search = None,
+    status: Status | None = None,
+    start_time: StartTime = None,
+    end_time: EndTime = None,
     page_no: PageNo = 1,
     per_page: PerPage = DEFAULT_PER_PAGE,
 ) -> Response:
@@ -34,7 +44,10 @@ async def list_meetings(
     meetings, total = await ctx.scan(
         service.list_meetings,
         app_id=ctx.app.id,
-        filters=filters,
+        search=search,
+        status=status,
+        start_time=start_time,
+        end_time=end_time,
         offset=page.offset,
         limit=page.per_page,
     )

@@ -13,7 +13,7 @@ from typing import Annotated, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic.config import JsonDict, JsonValue
 
-from meetd.schemas import Between, Clean, Integer, Number, Schema, Timestamp, Uri, UtcDateTime
+from meetd.schemas import Between, Clean, Integer, Number, Schema, Timestamp, Uri
 
 Status = Literal["ACTIVE", "INACTIVE"]
 Region = Literal["ap-south-1", "ap-southeast-1", "us-east-1", "eu-central-1"]
@@ -205,15 +205,8 @@ class MeetingUpdate(_MeetingFields):
     recording_config: RecordingConfigUpdate | None = None
 
 
-class MeetingFilters(BaseModel):
-    """Query filters of the meeting list; every one narrows it."""
-
-    search: Annotated[str, StringConstraints(max_length=1024), Clean] | None = Field(
-        default=None, description="the exact meeting id, or part of the title (any case)"
-    )
-    status: Status | None = None
-    start_time: UtcDateTime | None = Field(default=None, description="created at or after")
-    end_time: UtcDateTime | None = Field(default=None, description="created at or before")
+# The meeting list's filters (query parameters); every one narrows it.
+SearchTerm = Annotated[str, StringConstraints(max_length=1024), Clean]
 
 
 class MeetingListItem(BaseModel):

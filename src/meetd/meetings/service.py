@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -12,7 +13,7 @@ from meetd.crypto import SecretBox
 from meetd.db.tables import Record, utcnow
 from meetd.errors import NotFound
 from meetd.meetings import store
-from meetd.meetings.schemas import SECRET_FIELDS, MeetingCreate, MeetingFilters, MeetingUpdate
+from meetd.meetings.schemas import SECRET_FIELDS, MeetingCreate, MeetingUpdate
 from meetd.merge import patched
 from meetd.schemas import iso_millis
 
@@ -123,7 +124,10 @@ def list_meetings(
     connection: Connection,
     *,
     app_id: uuid.UUID,
-    filters: MeetingFilters,
+    search: str | None,
+    status: str | None,
+    start_time: datetime | None,
+    end_time: datetime | None,
     offset: int,
     limit: int,
 ) -> tuple[list[dict[str, Any]], int]:
@@ -131,10 +135,10 @@ def list_meetings(
     rows, total = store.list_meetings(
         connection,
         app_id=app_id,
-        search=filters.search,
-        status=filters.status,
-        start_time=filters.start_time,
-        end_time=filters.end_time,
+        search=search,
+        status=status,
+        start_time=start_time,
+        end_time=end_time,
         offset=offset,
         limit=limit,
     )

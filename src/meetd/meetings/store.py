@@ -35,7 +35,9 @@ _COUNT_MEETING = (
     .values(meeting_count=apps.c.meeting_count + 1)
 )
 _MEETING_COUNT = select(apps.c.meeting_count).where(apps.c.id == bindparam("app_id"))
+# The columns an UPDATE sets are the keys of the values it is run with.
 _UPDATE = update(meetings).where(m.id == bindparam("meeting_id"))
+_INSERT = meetings.insert()
 # SQLite's index of titles (migration 0005): the app's meetings whose titles hold a phrase.
 # CROSS JOIN fixes the order SQLite joins in: from what the index found, never from every
 # meeting of the app.
@@ -63,12 +65,12 @@ def find_meeting(connection: Connection, meeting_id: uuid.UUID) -> RowMapping | 
 
 
 def insert_meeting(connection: Connection, values: dict[str, Any]) -> None:
-    connection.execute(meetings.insert(), values)
+    connection.execute(_INSERT, values)
     connection.execute(_COUNT_MEETING, {"app_id": values["app_id"]})
 
 
 def update_meeting(connection: Connection, meeting_id: uuid.UUID, values: dict[str, Any]) -> None:
-    connection.execute(_UPDATE.values(**values), {"meeting_id": meeting_id})
+    connection.execute(_UPDATE, {**values, "meeting_id": meeting_id})
 
 
 def list_meetings(

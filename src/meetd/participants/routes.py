@@ -32,7 +32,7 @@ from meetd.web.context import (
 )
 from meetd.web.replies import CONFLICT, JSON, Envelope, Page, page_reply, reply
 
-router = APIRouter(prefix="/meetings/{meeting_id}/participants", tags=["Participants"])
+router = APIRouter(prefix="/meetings/{meeting_id}/participants")
 WITH_TOKEN: dict[str, Any] = {"response_model": Envelope[ParticipantWithToken]}
 
 

@@ -26,7 +26,9 @@ _BY_CUSTOM_ID = select(participants).where(
     p.meeting_id == bindparam("meeting_id"),
     p.custom_participant_id == bindparam("custom_participant_id"),
 )
+# The columns an UPDATE sets are the keys of the values it is run with.
 _UPDATE = update(participants).where(p.id == bindparam("participant_id"))
+_INSERT = participants.insert()
 _DELETE = delete(participants).where(p.id == bindparam("participant_id"))
 
 
@@ -55,13 +57,13 @@ def find_by_id(connection: Connection, participant_id: uuid.UUID) -> RowMapping 
 
 
 def insert_participant(connection: Connection, values: dict[str, Any]) -> None:
-    connection.execute(participants.insert(), values)
+    connection.execute(_INSERT, values)
 
 
 def update_participant(
     connection: Connection, participant_id: uuid.UUID, values: dict[str, Any]
 ) -> None:
-    connection.execute(_UPDATE.values(**values), {"participant_id": participant_id})
+    connection.execute(_UPDATE, {**values, "participant_id": participant_id})
 
 
 def delete_participant(connection: Connection, participant_id: uuid.UUID) -> None:

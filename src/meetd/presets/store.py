@@ -30,7 +30,9 @@ _USERS = (
     .select_from(participants)
     .where(participants.c.preset_id == bindparam("preset_id"))
 )
+# The columns an UPDATE sets are the keys of the values it is run with.
 _UPDATE = update(presets).where(presets.c.id == bindparam("preset_id"))
+_INSERT = presets.insert()
 _DELETE = delete(presets).where(presets.c.id == bindparam("preset_id"))
 _LISTED = (presets.c.id, presets.c.name, presets.c.created_at, presets.c.updated_at)
 
@@ -57,11 +59,11 @@ def count_users(connection: Connection, preset_id: uuid.UUID) -> int:
 
 
 def insert_presets(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    connection.execute(presets.insert(), list(rows))
+    connection.execute(_INSERT, list(rows))
 
 
 def update_preset(connection: Connection, preset_id: uuid.UUID, values: dict[str, Any]) -> None:
-    connection.execute(_UPDATE.values(**values), {"preset_id": preset_id})
+    connection.execute(_UPDATE, {**values, "preset_id": preset_id})
 
 
 def delete_preset(connection: Connection, preset_id: uuid.UUID) -> None:

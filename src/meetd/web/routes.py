@@ -14,11 +14,13 @@ from meetd.web.context import KIT_PREFIX, LEGACY_PREFIX
 
 
 def mount(app: FastAPI) -> None:
-    app.include_router(apps.router, prefix=KIT_PREFIX)
+    # The router tries routes in order: the busiest first.
     in_app = KIT_PREFIX + "/{app_id}"
-    for router in (presets.router, meetings.router, participants.router):
-        app.include_router(router, prefix=in_app)
+    app.include_router(meetings.router, prefix=in_app, tags=["Meetings"])
+    app.include_router(participants.router, prefix=in_app, tags=["Participants"])
+    app.include_router(presets.router, prefix=in_app)
     app.include_router(participants.tokens_router, prefix=in_app)
+    app.include_router(apps.router, prefix=KIT_PREFIX)
     for router in (meetings.router, participants.router):
         app.include_router(
             router, prefix=LEGACY_PREFIX, deprecated=True, tags=["Legacy (default app)"]
