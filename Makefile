@@ -2,6 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+PRISM := bench/.prism/node_modules/.bin/prism
 
 .PHONY: run test lint format bench clean
 
@@ -33,10 +34,14 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-# The benchmark (bench/README.md): about 12 minutes. Installs wrk from Debian when missing.
-bench: $(VENV)/.dev
+# The benchmark (bench/README.md): about 25 minutes. Installs wrk from Debian and Prism (the
+# mock server it measures meetd against) from npm when missing.
+bench: $(VENV)/.dev $(PRISM)
 	@command -v wrk >/dev/null || (apt-get install -y wrk || (apt-get update && apt-get install -y wrk))
 	$(BIN)/python bench/run.py
+
+$(PRISM):
+	npm install --prefix bench/.prism --no-audit --no-fund --ignore-scripts @stoplight/prism-cli@5.14.2
 
 format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
@@ -56,4 +61,4 @@ $(VENV)/.dev: $(BIN)/python pyproject.toml constraints.txt
 	touch $@ $(VENV)/.run
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache bench/.prism

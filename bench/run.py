@@ -1,8 +1,9 @@
 """meetd's benchmark: throughput and latency per operation beside the floor of its server
-stack, the cost of its queries at 1,000,000 meetings against 10,000, and its memory under a
-long mixed load. See bench/README.md.
+stack and beside Prism (the mock server a user would otherwise run on the reference spec),
+the cost of its queries at 1,000,000 meetings against 10,000, and its memory under a long
+mixed load; then the targets, met or not. See bench/README.md.
 
-    python bench/run.py [--smoke] [--output FILE]
+    python bench/run.py [--smoke] [--runs N] [--output FILE]
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import platform
 import random
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -21,26 +23,44 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.engine import make_url
 
 from meetd.accounts import service as accounts
 from meetd.apps import service as apps
 from meetd.config import Settings
-from meetd.db.tables import App, Meeting, Participant
+from meetd.db import tables
 from meetd.deployment import Deployment, open_deployment
 from meetd.presets import service as presets
 
 BENCH = Path(__file__).resolve().parent
+# Prism: `make bench` installs it here from npm when missing (the Makefile pins its version).
+PRISM = BENCH / ".prism" / "node_modules" / ".bin" / "prism"
+PRISM_PACKAGE = BENCH / ".prism" / "node_modules" / "@stoplight" / "prism-cli" / "package.json"
+PRISM_INSTALL = "make bench/.prism/node_modules/.bin/prism"
+# The reference spec Prism mocks: the repository's copy, else the shared folder's.
+SPEC = next(
+    (
+        spec
+        for spec in (
+            BENCH.parent / "tests" / "reference" / "realtimekit-openapi.json",
+            BENCH.parent.parent / "shared" / "reference" / "realtimekit-openapi.json",
+        )
+        if spec.exists()
+    ),
+    BENCH.parent / "tests" / "reference" / "realtimekit-openapi.json",
+)
 SECRET_KEY = "bench-secret-key-0123456789abcdef-0123456789"
 SERVER_CORE, LOAD_CORE = "0", "1"
 CONNECTIONS = 64
+WARMUP_SECONDS = 1  # of load on each server before an operation's measured runs
 SEARCH_TERM = "zebra"  # in exactly SEARCH_HITS titles, whatever the number of meetings
 SEARCH_HITS = 20
 WINDOW = timedelta(hours=1)  # meetings are one second apart: 3,600 fall in any full hour
@@ -113,6 +133,21 @@ def operations(data: Data) -> list[Operation]:
     ]
 
 
+def prism_operations(data: Data, ops: list[Operation]) -> list[Operation]:
+    """The same requests (headers, bodies, ids) as Prism serves them. Prism serves the spec's
+    paths without its servers' base path (`/client/v4`: 404 with it), and the spec caps an
+    app id at 32 characters (422 for meetd's 36-character form), so Prism gets the same
+    UUID as 32 hex digits."""
+    spec = json.loads(SPEC.read_text())
+    base = urlsplit(spec["servers"][0]["url"]).path.rstrip("/")
+    short = uuid.UUID(data.app_id).hex
+
+    def path(meetd: str) -> str:
+        return meetd.removeprefix(base).replace(f"/kit/{data.app_id}/", f"/kit/{short}/", 1)
+
+    return [replace(op, paths=[path(p) for p in op.paths]) for op in ops]
+
+
 # -- data ---------------------------------------------------------------------------------
 
 
@@ -121,25 +156,25 @@ def prepare(database_url: str, meetings: int) -> Data:
     now) and 100 participants, written through the storage layer."""
     deployment = open_deployment(Settings(database_url=database_url, secret_key=SECRET_KEY))
     newest = datetime.now(UTC).replace(microsecond=0)
-    with deployment.database.transaction() as session:
+    with deployment.database.transaction() as connection:
         account_id = uuid.uuid4().hex
-        token = accounts.create_token(session, account_id=account_id)
-        app = apps.create_app(session, account_id=account_id, name="bench")
+        token = accounts.create_token(connection, account_id=account_id)
+        app = apps.create_app(connection, account_id=account_id, name="bench")
     load_meetings(deployment, app.id, meetings, newest)
-    with deployment.database.transaction() as session:
-        first = session.get_one(Meeting, first_meeting(deployment, app.id))
+    with deployment.database.transaction() as connection:
+        first = first_meeting(deployment, app.id)
         preset = presets.get_preset_for_participant(
-            session, app_id=app.id, name="group_call_participant"
+            connection, app_id=app.id, name="group_call_participant"
         )
         participants = [uuid.uuid4() for _ in range(100)]
-        session.execute(
-            insert(Participant),
+        connection.execute(
+            insert(tables.participants),
             [
                 {
                     "id": pid,
-                    "meeting_id": first.id,
+                    "meeting_id": first,
                     "custom_participant_id": f"seed-{n}",
-                    "preset_id": preset.id,
+                    "preset_id": preset["id"],
                     "token_generation": 0,
                 }
                 for n, pid in enumerate(participants)
@@ -177,12 +212,13 @@ def load_meetings(deployment: Deployment, app_id: uuid.UUID, count: int, newest:
                     "updated_at": created,
                 }
             )
-        with deployment.database.transaction() as session:
-            session.execute(insert(Meeting), rows)
-            session.execute(
-                update(App)
-                .where(App.id == app_id)
-                .values(meeting_count=App.meeting_count + len(rows))
+        apps = tables.apps
+        with deployment.database.transaction() as connection:
+            connection.execute(insert(tables.meetings), rows)
+            connection.execute(
+                update(apps)
+                .where(apps.c.id == app_id)
+                .values(meeting_count=apps.c.meeting_count + len(rows))
             )
 
 
@@ -191,15 +227,15 @@ def first_meeting(deployment: Deployment, app_id: uuid.UUID) -> uuid.UUID:
 
 
 def recent_meetings(deployment: Deployment, app_id: uuid.UUID) -> list[uuid.UUID]:
-    with deployment.database.session(write=False) as session:
+    meetings = tables.meetings.c
+    with deployment.database.reading() as connection:
         query = (
-            Meeting.__table__.select()
-            .with_only_columns(Meeting.id)
-            .where(Meeting.app_id == app_id)
-            .order_by(Meeting.created_at.desc())
+            select(meetings.id)
+            .where(meetings.app_id == app_id)
+            .order_by(meetings.created_at.desc())
             .limit(100)
         )
-        return list(session.scalars(query))
+        return list(connection.scalars(query))
 
 
 # -- servers ------------------------------------------------------------------------------
@@ -266,6 +302,41 @@ def floor_server(canned: Path) -> Any:
     )
 
 
+def prism_server() -> Any:
+    """Prism's mock server on the reference spec, as a user would run it, serving the spec's
+    examples (static, not generated) and logging only errors, as meetd logs no access."""
+    return serving(
+        [
+            str(PRISM),
+            "mock",
+            "-h",
+            "127.0.0.1",
+            "--errors",
+            "false",
+            "--dynamic",
+            "false",
+            "--verboseLevel",
+            "error",
+            str(SPEC),
+        ],
+        {},
+    )
+
+
+def prism_version() -> str | None:
+    if not PRISM_PACKAGE.exists():
+        return None
+    version: str = json.loads(PRISM_PACKAGE.read_text())["version"]
+    return version
+
+
+def probe(base: str, op: Operation, token: str) -> int:
+    """The status of one request of the operation's, as wrk will send it."""
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    body = op.body.replace("{n}", "probe") if op.body else None
+    return httpx.request(op.method, base + op.paths[0], headers=headers, content=body).status_code
+
+
 def capture(base: str, data: Data, ops: list[Operation]) -> dict[str, list[Any]]:
     """One real answer of meetd's per operation: what the floor serves in its place."""
     canned: dict[str, list[Any]] = {}
@@ -284,14 +355,38 @@ def capture(base: str, data: Data, ops: list[Operation]) -> dict[str, list[Any]]
 
 @dataclass
 class Result:
+    """One wrk run, or (with `runs`) the medians of several: requests/s, p50 and p99 each
+    the median of its own, the errors summed."""
+
     operation: str
-    database: str
+    database: str  # or "floor", "prism"
     requests_per_second: float
     p50_ms: float
     p99_ms: float
     errors: int
-    floor_ratio: float | None = None
+    floor_ratio: float | None = None  # of the medians
+    prism_ratio: float | None = None  # of the medians; when Prism answered 2xx
+    runs: list[dict[str, Any]] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def median(runs: list[Result]) -> Result:
+    return Result(
+        runs[0].operation,
+        runs[0].database,
+        statistics.median(r.requests_per_second for r in runs),
+        statistics.median(r.p50_ms for r in runs),
+        statistics.median(r.p99_ms for r in runs),
+        sum(r.errors for r in runs),
+        runs=[
+            {
+                k: v
+                for k, v in asdict(r).items()
+                if k in ("requests_per_second", "p50_ms", "p99_ms", "errors")
+            }
+            for r in runs
+        ],
+    )
 
 
 LUA = """
@@ -383,13 +478,17 @@ def postgres_url() -> str | None:
 
 
 def throughput(args: argparse.Namespace, folder: Path) -> list[Result]:
-    """Every operation on the floor, then at once on meetd with each database: the machine
-    changes speed over minutes, and a ratio is only fair between neighbours in time."""
+    """Every operation on the floor, on Prism and on meetd with each database, back to back,
+    after a second's warm-up on each, `args.runs` times round-robin; then each one's medians.
+    The machine changes speed over minutes, and a ratio is only fair between neighbours in
+    time."""
     databases = {"sqlite": f"sqlite:///{folder}/meetd.db"}
     if not args.sqlite_only and (url := postgres_url()):
         databases["postgresql"] = url
     prepared = {name: prepare(url, args.meetings) for name, url in databases.items()}
     ops_of = {name: operations(data) for name, data in prepared.items()}
+    tokens = {name: data.token for name, data in prepared.items()} | {"floor": "-"}
+    ops_of["floor"] = ops_of["sqlite"]
     results: list[Result] = []
     with ExitStack() as servers:
         bases = {
@@ -399,17 +498,42 @@ def throughput(args: argparse.Namespace, folder: Path) -> list[Result]:
         canned.write_text(
             json.dumps(capture(bases["sqlite"], prepared["sqlite"], ops_of["sqlite"]))
         )
-        floor_base, _ = servers.enter_context(floor_server(canned))
+        meetd, bases = bases, {"floor": servers.enter_context(floor_server(canned))[0]}
+        if args.prism:
+            tokens["prism"] = prepared["sqlite"].token  # Prism wants a bearer token, any
+            ops_of["prism"] = prism_operations(prepared["sqlite"], ops_of["sqlite"])
+            bases["prism"] = servers.enter_context(prism_server())[0]
+        bases |= meetd  # the order of every round: floor, Prism, SQLite, PostgreSQL
         for index, op in enumerate(ops_of["sqlite"]):
-            floor = measure(floor_base, op, "-", "floor", args.seconds, CONNECTIONS)
-            results.append(floor)
-            report(floor)
-            for name, base in bases.items():
-                own = ops_of[name][index]
-                result = measure(base, own, prepared[name].token, name, args.seconds, CONNECTIONS)
-                result.floor_ratio = result.requests_per_second / floor.requests_per_second
+            if args.prism:  # a Prism answer counts when it is a 2xx
+                prism_op = ops_of["prism"][index]
+                status = probe(bases["prism"], prism_op, tokens["prism"])
+                if not 200 <= status < 300:
+                    print(f"bench: Prism answers {op.name} with {status}: not counted")
+            for name, base in bases.items():  # unrecorded: Node's JIT and caches warm up
+                load(base, ops_of[name][index], tokens[name], WARMUP_SECONDS, CONNECTIONS)
+            runs: dict[str, list[Result]] = {name: [] for name in bases}
+            for run in range(args.runs):
+                for name, base in bases.items():
+                    own = ops_of[name][index]
+                    result = measure(base, own, tokens[name], name, args.seconds, CONNECTIONS)
+                    runs[name].append(result)
+                    if args.runs > 1:
+                        report(result, f"run {run + 1} of {args.runs}")
+            medians = {name: median(each) for name, each in runs.items()}
+            if prism := medians.get("prism"):
+                prism.extra = {"status": status, "path": prism_op.paths[0]}
+                if not 200 <= status < 300:
+                    prism = None
+            for name, result in medians.items():
+                if name != "floor":
+                    result.floor_ratio = (
+                        result.requests_per_second / medians["floor"].requests_per_second
+                    )
+                if prism and name not in ("floor", "prism"):
+                    result.prism_ratio = result.requests_per_second / prism.requests_per_second
                 results.append(result)
-                report(result)
+                report(result, f"median of {args.runs}" if args.runs > 1 else "")
     return results
 
 
@@ -488,28 +612,109 @@ def memory(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     return {"first_kib": first, "end_kib": end, "growth": growth, "samples": samples}
 
 
-def report(result: Result) -> None:
-    ratio = f"{result.floor_ratio:6.1%}" if result.floor_ratio is not None else "      "
+def report(result: Result, note: str = "") -> None:
+    floor = f"  {result.floor_ratio:6.1%} of the floor" if result.floor_ratio is not None else ""
+    prism = f"  {result.prism_ratio:5.2f}x Prism" if result.prism_ratio is not None else ""
+    status = f"  status {result.extra['status']}" if "status" in result.extra else ""
     print(
         f"{result.database:>28} {result.operation:<16} {result.requests_per_second:8.0f}/s "
-        f"p50 {result.p50_ms:6.2f} ms  p99 {result.p99_ms:6.2f} ms  {ratio}"
-        f"{'  ERRORS ' + str(result.errors) if result.errors else ''}",
+        f"p50 {result.p50_ms:6.2f} ms  p99 {result.p99_ms:6.2f} ms{floor}{prism}{status}"
+        f"{'  ERRORS ' + str(result.errors) if result.errors else ''}"
+        f"{'  (' + note + ')' if note else ''}",
         flush=True,
     )
 
 
 def table(results: list[Result]) -> str:
-    """The results as a Markdown table: one row per operation and database."""
+    """The results as a Markdown table: one row per operation and server."""
     lines = [
-        "| operation | database | requests/s | p50 ms | p99 ms | of the floor |",
-        "|---|---|---:|---:|---:|---:|",
+        "| operation | server | requests/s | p50 ms | p99 ms | of the floor | of Prism |",
+        "|---|---|---:|---:|---:|---:|---:|",
     ]
     for r in results:
-        ratio = f"{r.floor_ratio:.0%}" if r.floor_ratio is not None else ""
+        floor = f"{r.floor_ratio:.0%}" if r.floor_ratio is not None else ""
+        prism = f"{r.prism_ratio:.2f}x" if r.prism_ratio is not None else ""
         lines.append(
             f"| {r.operation} | {r.database} | {r.requests_per_second:,.0f} | {r.p50_ms:.1f} "
-            f"| {r.p99_ms:.1f} | {ratio} |"
+            f"| {r.p99_ms:.1f} | {floor} | {prism} |"
         )
+    return "\n".join(lines)
+
+
+# -- the targets --------------------------------------------------------------------------
+
+# (operation, database, judged on, bound): "floor" and "prism" are ratios of requests/s to
+# theirs in the same run (at least the bound), "p99" the p99 in ms at CONNECTIONS (at most).
+FIVE = ("get meeting", "list meetings", "search meetings", "create meeting", "patch meeting")
+TARGETS: list[tuple[str, str, str, float]] = [
+    ("get meeting", "sqlite", "floor", 0.5),
+    ("list meetings", "sqlite", "floor", 0.3),
+    ("search meetings", "sqlite", "floor", 0.2),
+    ("create meeting", "sqlite", "floor", 0.3),
+    ("patch meeting", "sqlite", "floor", 0.3),
+    *((operation, "sqlite", "prism", 2.0) for operation in FIVE),
+    *(
+        (operation, "sqlite", "p99", 50.0)
+        for operation in ("get meeting", "list meetings", "create meeting", "patch meeting")
+    ),
+    ("get meeting", "postgresql", "floor", 0.3),
+    ("refresh token", "sqlite", "floor", 0.2),
+    ("refresh token", "sqlite", "prism", 1.5),
+    ("add participant", "sqlite", "floor", 0.15),
+    ("add participant", "sqlite", "prism", 1.3),
+]
+DATABASE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
+@dataclass
+class Target:
+    target: str
+    operation: str
+    database: str
+    judged_on: str
+    bound: float
+    measured: float | None  # None: not measured in this run
+    met: bool | None
+
+
+def judge(results: list[Result]) -> list[Target]:
+    """Each target against the medians: met, missed, or not measured (no PostgreSQL, no
+    Prism, or Prism did not answer 2xx)."""
+    found = {(r.operation, r.database): r for r in results}
+    targets = []
+    for operation, database, judged_on, bound in TARGETS:
+        where = DATABASE_NAMES[database]
+        result = found.get((operation, database))
+        measured: float | None
+        if judged_on == "p99":
+            text = f"{operation} p99 ≤ {bound:g} ms at {CONNECTIONS} connections ({where})"
+            measured = result.p99_ms if result else None
+            met = measured <= bound if measured is not None else None
+        elif judged_on == "prism":
+            text = f"{operation} ≥ {bound:g}x Prism ({where})"
+            measured = result.prism_ratio if result else None
+            met = measured >= bound if measured is not None else None
+        else:
+            text = f"{operation} ≥ {bound:g} of the floor ({where})"
+            measured = result.floor_ratio if result else None
+            met = measured >= bound if measured is not None else None
+        targets.append(Target(text, operation, database, judged_on, bound, measured, met))
+    return targets
+
+
+def targets_table(targets: list[Target]) -> str:
+    lines = ["| target | measured | met |", "|---|---:|---|"]
+    for t in targets:
+        if t.measured is None:
+            measured = "not measured"
+        elif t.judged_on == "p99":
+            measured = f"{t.measured:.1f} ms"
+        elif t.judged_on == "prism":
+            measured = f"{t.measured:.2f}x"
+        else:
+            measured = f"{t.measured:.2f}"
+        met = {True: "yes", False: "no", None: ""}[t.met]
+        lines.append(f"| {t.target} | {measured} | {met} |")
     return "\n".join(lines)
 
 
@@ -538,6 +743,12 @@ def main() -> int:
     parser.add_argument(
         "--only", choices=("throughput", "scale", "memory"), help="run one part, not all three"
     )
+    parser.add_argument(
+        "--runs",
+        type=int,
+        help="throughput runs of each operation on each server, for the medians "
+        "(default 3; 1 with --smoke)",
+    )
     args = parser.parse_args()
     if args.smoke:
         args.seconds, args.meetings, args.memory_seconds = 1, 500, 0
@@ -545,16 +756,31 @@ def main() -> int:
     else:
         args.seconds, args.meetings, args.memory_seconds = 10, 10_000, 300
         args.scale_base, args.scale, args.scale_connections = 10_000, 1_000_000, 16
+    if args.runs is None:
+        args.runs = 1 if args.smoke else 3
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
     if os.environ.get("MEETD_BENCH_SECONDS"):  # for quick looks while optimising
         args.seconds = int(os.environ["MEETD_BENCH_SECONDS"])
     if shutil.which("wrk") is None:
         print("bench: wrk is missing (make bench installs it)", file=sys.stderr)
         return 2
+    args.prism = PRISM.exists()
+    if not args.prism and args.only in (None, "throughput"):
+        if not args.smoke:
+            print(
+                f"bench: Prism is missing ({PRISM.relative_to(BENCH.parent)}): make bench "
+                f"installs it, or `{PRISM_INSTALL}` alone (npm)",
+                file=sys.stderr,
+            )
+            return 2
+        print(f"bench: Prism is not installed: the smoke run skips it (`{PRISM_INSTALL}`)")
 
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="meetd-bench-") as tmp:
         folder = Path(tmp)
         results = throughput(args, folder) if args.only in (None, "throughput") else []
+        targets = judge(results)
         results += scale(args, folder) if args.only in (None, "scale") else []
         run_memory = args.memory_seconds and args.only in (None, "memory")
         mem = memory(args, folder) if run_memory else None
@@ -562,8 +788,11 @@ def main() -> int:
         "machine": machine(),
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "seconds_per_run": args.seconds,
+        "runs": args.runs,
         "connections": CONNECTIONS,
+        "prism": {"version": prism_version(), "spec": SPEC.name} if args.prism else None,
         "results": [asdict(r) for r in results],
+        "targets": [asdict(t) for t in targets],
         "memory": mem,
         "took_seconds": round(time.monotonic() - started),
     }
@@ -571,6 +800,12 @@ def main() -> int:
     args.output.write_text(json.dumps(summary, indent=2))
     print()
     print(table(results))
+    statuses = [f"{r.operation} {r.extra['status']}" for r in results if "status" in r.extra]
+    if statuses:
+        print(f"\nPrism's statuses: {', '.join(statuses)}")
+    if results and args.only in (None, "throughput"):
+        print(f"\nTargets (medians of {args.runs} run{'s' if args.runs > 1 else ''}):\n")
+        print(targets_table(targets))
     print(f"bench: done in {summary['took_seconds']} s; results in {args.output}")
     return 0
 
