@@ -15,9 +15,11 @@ from pathlib import Path
 
 from fastapi import FastAPI, Response
 
+from meetd.app import TELEMETRY
+
 
 def create_floor() -> FastAPI:
-    app = FastAPI(telemetry={"logs": False})  # as meetd.app.create_app has it
+    app = FastAPI(telemetry=TELEMETRY)  # as meetd.app.create_app has it
     canned = json.loads(Path(os.environ["MEETD_BENCH_CANNED"]).read_text())
     for route, (status, body) in canned.items():
         method, path = route.split(" ", 1)

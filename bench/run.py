@@ -294,6 +294,11 @@ def floor_server(canned: Path) -> Any:
             "floor:create_floor",
             "--app-dir",
             str(BENCH),
+            # as `meetd serve` runs (meetd.cli)
+            "--loop",
+            "asyncio",
+            "--http",
+            "httptools",
             "--no-access-log",
             "--log-level",
             "warning",

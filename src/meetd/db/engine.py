@@ -138,7 +138,13 @@ class Database:
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
-        with self.engine.connect() as connection, connection.begin():
+        """A reading transaction. On PostgreSQL, whose READ COMMITTED gives each statement
+        its own snapshot inside a transaction or out of it, reads autocommit: no BEGIN and
+        COMMIT round trips."""
+        connection = self.engine.connect()
+        if not self.is_sqlite:
+            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        with connection, connection.begin():
             yield connection
 
     def _writing_connection(self) -> Connection:

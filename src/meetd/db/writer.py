@@ -74,7 +74,7 @@ class GroupWriter:
             while len(batch) < MAX_BATCH and not queue.empty():
                 batch.append(queue.get_nowait())
             try:
-                await run_sync(self._commit, [u for u in batch if not u.future.cancelled()])
+                await self._commit([unit for unit in batch if not unit.future.cancelled()])
             finally:
                 for unit in batch:
                     if not unit.future.done():
@@ -84,27 +84,31 @@ class GroupWriter:
                             unit.future.set_result(unit.result)
                     queue.task_done()
 
-    def _commit(self, batch: list[_Unit]) -> None:
-        """Runs in a thread: BEGIN IMMEDIATE (it may wait for another process's writer), each
-        unit in a savepoint, one COMMIT."""
+    async def _commit(self, batch: list[_Unit]) -> None:
+        """BEGIN IMMEDIATE in a thread (it may wait for another process's writer), each unit
+        in a savepoint here on the event loop, then COMMIT, the fsync, in a thread. The units
+        run on the loop: in a thread, each statement would hand the interpreter lock back and
+        forth with the loop, and a batch would take many times as long."""
         if not batch:
             return
         if self._connection is None:
             self._connection = self._connect()
         connection = self._connection
+        transaction = None
         try:
-            with connection.begin():
-                # Savepoints straight on the driver: the engine's own cost more than a unit.
-                driver = connection.connection.driver_connection
-                assert driver is not None
-                for unit in batch:
-                    driver.execute("SAVEPOINT unit")
-                    try:
-                        unit.result = unit.call(connection)
-                    except Exception as error:
-                        driver.execute("ROLLBACK TO unit")
-                        unit.error = error
-                    driver.execute("RELEASE unit")
+            transaction = await run_sync(connection.begin)
+            # Savepoints straight on the driver: the engine's own cost more than a unit.
+            driver = connection.connection.driver_connection
+            assert driver is not None
+            for unit in batch:
+                driver.execute("SAVEPOINT unit")
+                try:
+                    unit.result = unit.call(connection)
+                except Exception as error:
+                    driver.execute("ROLLBACK TO unit")
+                    unit.error = error
+                driver.execute("RELEASE unit")
+            await run_sync(transaction.commit)
         except Exception as error:
             # The batch did not commit: none of its units happened.
             log.error("a batch of %d writes failed to commit", len(batch), exc_info=error)
