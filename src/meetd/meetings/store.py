@@ -48,7 +48,7 @@ _TITLE_MATCHES = text(
     " WHERE meeting_titles_fts MATCH :phrase AND m.app_id = :app_id"
 ).columns(column("meeting_id"))
 _TRIGRAM = 3
-_LISTED = [c for c in meetings.c if c.name not in ("ai_config", "storage_credentials")]
+_LISTED = [c for c in meetings.c if c.name not in ("app_id", "ai_config", "storage_credentials")]
 
 
 def get_meeting(
