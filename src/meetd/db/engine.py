@@ -2,9 +2,11 @@
 
 A unit is a plain function of a `Connection` (a store's or a service's), run in one
 transaction: `read` (on SQLite, right on the event loop: its statements take microseconds and
-never wait, since WAL readers do not block), `scan` (a read whose cost grows with the data, in
-a thread), and `write` (on SQLite, committed in a group by the writer, meetd.db.writer; on
-PostgreSQL, a transaction of its own in a thread, in parallel with others).
+never wait, since WAL readers do not block), `scan` (a read whose cost may grow with the data:
+on SQLite on the event loop within a budget, else in a thread), and `write` (on SQLite,
+committed in a group by the writer, meetd.db.writer; on PostgreSQL, a transaction of its own
+in a thread, in parallel with others). On PostgreSQL every unit runs in a thread: its
+statements wait for the network.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ T = TypeVar("T")
 # SQLite connections are cheap. A PostgreSQL server shares its connections (100 by default)
 # among every meetd process, so each process keeps a few.
 SQLITE_POOL_SIZE = 40
+POSTGRES_POOL_SIZE = 10
 # A scan on SQLite runs on the event loop for at most this long, then moves to a thread.
 SCAN_ON_LOOP_SECONDS = 0.002
 _PROGRESS_STEPS = 1000  # SQLite VM steps between two looks at the clock
@@ -36,9 +39,6 @@ _PROGRESS_STEPS = 1000  # SQLite VM steps between two looks at the clock
 
 class _OverBudget(Exception):
     """A scan ran past SCAN_ON_LOOP_SECONDS on the event loop."""
-
-
-POSTGRES_POOL_SIZE = 10
 
 
 class Database:
