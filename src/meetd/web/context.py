@@ -3,9 +3,8 @@ calls (an API token of the account in the path, within its rate limit) and in wh
 per-process caches; a handler then runs its work through it as a read, a scan or a write,
 and reads its body from bytes.
 
-    ctx: AppCtx                       -> ctx.app, ctx.caller
-    await ctx.read(service.get_meeting, app_id=..., meeting_id=...)
-    await ctx.write(service.create_meeting, app_id=..., data=await ctx.body(MeetingCreate))
+    async def get_meeting(ctx: AppCtx, meeting_id: uuid.UUID) -> Response:
+        return reply(await ctx.read(service.read_meeting, app_id=ctx.app.id, meeting_id=meeting_id))
 """
 
 from __future__ import annotations
@@ -46,7 +45,7 @@ class Ctx:
     request: Request
     deployment: Deployment
     caller: Principal
-    app: AppRow  # for the few account-level operations (the apps list), a placeholder
+    app: AppRow  # apps.NO_APP for the operations on the account itself (its apps)
 
     async def read(
         self, unit: Callable[Concatenate[Connection, P], T], /, *args: P.args, **kwargs: P.kwargs
