@@ -72,8 +72,17 @@ class Schema(BaseModel):
 
 
 def iso_millis(value: datetime) -> str:
-    """2026-01-02T03:04:05.123Z, from a UTC time (what meetd stores and reads back)."""
-    return value.isoformat(timespec="milliseconds")[:23] + "Z"
+    """2026-01-02T03:04:05.123Z, from a UTC time (what meetd stores and reads back). A `%`
+    format: lists format two of these a row, and `isoformat` takes 2.5 times as long."""
+    return "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ" % (  # noqa: UP031
+        value.year,
+        value.month,
+        value.day,
+        value.hour,
+        value.minute,
+        value.second,
+        value.microsecond // 1000,
+    )
 
 
 # ISO 8601 in UTC with milliseconds and Z: 2026-01-02T03:04:05.123Z (contract A1)

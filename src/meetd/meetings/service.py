@@ -28,32 +28,34 @@ _SCALAR_FIELDS = (
     "session_keep_alive_time_in_secs",
     "preferred_region",
 )
-_FLAGS = ("record_on_start", "live_stream_on_start", "persist_chat")
-_MORE_FLAGS = ("summarize_on_end", "transcribe_on_end")
+_OPTIONAL = ("title", "preferred_region", "recording_config", "ai_config")
 
 
 def view(row: Record, *, listed: bool = False) -> dict[str, Any]:
     """A meeting as answered: absent fields are left out; in lists, without `ai_config`."""
-    out: dict[str, Any] = {"id": row["id"]}
-    if row["title"] is not None:
-        out["title"] = row["title"]
-    out["status"] = row["status"]
-    for name in _FLAGS:
-        out[name] = row[name]
-    for name in _MORE_FLAGS:
-        out[name] = row[name]
     keep_alive = row["session_keep_alive_time_in_secs"]
-    out["session_keep_alive_time_in_secs"] = (
-        int(keep_alive) if float(keep_alive).is_integer() else keep_alive
-    )
-    if row["preferred_region"] is not None:
-        out["preferred_region"] = row["preferred_region"]
-    if row["recording_config"] is not None:
-        out["recording_config"] = row["recording_config"]
-    out["created_at"] = iso_millis(row["created_at"])
-    out["updated_at"] = iso_millis(row["updated_at"])
-    if not listed and row["ai_config"] is not None:
+    out = {
+        "id": row["id"],
+        "title": row["title"],
+        "status": row["status"],
+        "record_on_start": row["record_on_start"],
+        "live_stream_on_start": row["live_stream_on_start"],
+        "persist_chat": row["persist_chat"],
+        "summarize_on_end": row["summarize_on_end"],
+        "transcribe_on_end": row["transcribe_on_end"],
+        "session_keep_alive_time_in_secs": (
+            int(keep_alive) if float(keep_alive).is_integer() else keep_alive
+        ),
+        "preferred_region": row["preferred_region"],
+        "recording_config": row["recording_config"],
+        "created_at": iso_millis(row["created_at"]),
+        "updated_at": iso_millis(row["updated_at"]),
+    }
+    if not listed:
         out["ai_config"] = row["ai_config"]
+    for name in _OPTIONAL:
+        if name in out and out[name] is None:
+            del out[name]
     return out
 
 
