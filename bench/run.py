@@ -45,18 +45,8 @@ BENCH = Path(__file__).resolve().parent
 PRISM = BENCH / ".prism" / "node_modules" / ".bin" / "prism"
 PRISM_PACKAGE = BENCH / ".prism" / "node_modules" / "@stoplight" / "prism-cli" / "package.json"
 PRISM_INSTALL = "make bench/.prism/node_modules/.bin/prism"
-# The reference spec Prism mocks: the repository's copy, else the shared folder's.
-SPEC = next(
-    (
-        spec
-        for spec in (
-            BENCH.parent / "tests" / "reference" / "realtimekit-openapi.json",
-            BENCH.parent.parent / "shared" / "reference" / "realtimekit-openapi.json",
-        )
-        if spec.exists()
-    ),
-    BENCH.parent / "tests" / "reference" / "realtimekit-openapi.json",
-)
+# The reference spec Prism mocks.
+SPEC = BENCH.parent / "tests" / "reference" / "realtimekit-openapi.json"
 SECRET_KEY = "bench-secret-key-0123456789abcdef-0123456789"
 SERVER_CORE, LOAD_CORE = "0", "1"
 CONNECTIONS = 64

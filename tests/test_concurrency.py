@@ -350,9 +350,10 @@ class TestConstraints:
     """Every constraint a client can trip answers its 4xx under any interleaving: within one
     server (on SQLite, in one group commit), and across two processes."""
 
-    def test_a_batch_with_a_failing_write_commits_the_others(
+    def test_a_taken_name_fails_alone_among_concurrent_creates(
         self, api: Api, app_id: str, server: Server
     ) -> None:
+        # On SQLite these are committed in groups; tests/db/test_writer.py shows the batches.
         presets = f"{api.kit}/{app_id}/presets"
         host = api.send("GET", f"{presets}?search=group_call_host")["data"][0]["id"]
         body = api.send("GET", f"{presets}/{host}")["data"]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -15,10 +13,6 @@ from meetd.presets import service as presets
 from meetd.schemas import iso_millis
 
 DEFAULT_APP_NAME = "default"
-# The app of the account-level operations, which act on no app.
-NO_APP = AppRow(
-    id=uuid.UUID(int=0), account_id="", name="", created_at=datetime.min.replace(tzinfo=UTC)
-)
 
 
 def view(app: AppRow) -> dict[str, Any]:

@@ -59,8 +59,8 @@ def _document() -> Any:
     return JSON().with_variant(JSONB(), "postgresql")
 
 
-def _id(**options: Any) -> Column[uuid.UUID]:
-    return Column("id", Uuid(), primary_key=True, **options)
+def _id() -> Column[uuid.UUID]:
+    return Column("id", Uuid(), primary_key=True, default=uuid.uuid4)
 
 
 def _timestamp(name: str, *, nullable: bool = False) -> Column[datetime]:
@@ -106,7 +106,7 @@ accounts = Table(
 api_tokens = Table(
     "api_tokens",
     metadata,
-    _id(default=uuid.uuid4),
+    _id(),
     Column("account_id", String(32), ForeignKey("accounts.id"), nullable=False, index=True),
     # SHA-256 of the token: tokens are 240-bit random strings, so a fast hash is enough.
     Column("token_hash", String(64), nullable=False, unique=True),
@@ -118,7 +118,7 @@ api_tokens = Table(
 apps = Table(
     "apps",
     metadata,
-    _id(default=uuid.uuid4),
+    _id(),
     Column("account_id", String(32), ForeignKey("accounts.id"), nullable=False),
     Column("name", String(255), nullable=False),
     # How many meetings the app has (there is no meeting delete): a page of the meeting list
@@ -132,7 +132,7 @@ apps = Table(
 meetings = Table(
     "meetings",
     metadata,
-    _id(default=uuid.uuid4),
+    _id(),
     Column("app_id", Uuid(), ForeignKey("apps.id"), nullable=False),
     Column("title", String(1024)),
     Column("status", String(8), nullable=False),
@@ -163,7 +163,7 @@ meetings = Table(
 presets = Table(
     "presets",
     metadata,
-    _id(default=uuid.uuid4),
+    _id(),
     Column("app_id", Uuid(), ForeignKey("apps.id"), nullable=False),
     Column("name", String(255), nullable=False),
     Column("config", _document(), nullable=False),
@@ -179,7 +179,7 @@ presets = Table(
 participants = Table(
     "participants",
     metadata,
-    _id(default=uuid.uuid4),
+    _id(),
     Column("meeting_id", Uuid(), ForeignKey("meetings.id"), nullable=False),
     Column("custom_participant_id", String(255), nullable=False),
     # RESTRICT: a preset that participants use cannot be deleted.

@@ -41,7 +41,8 @@ class GroupWriter:
         self._connection: Connection | None = None
         self._queue: asyncio.Queue[_Unit] | None = None
         self._task: asyncio.Task[None] | None = None
-        self.batches = 0  # how many commits, and how many units they held: for the logs
+        # How many batches were committed, and how many units they held: batching, seen.
+        self.batches = 0
         self.units = 0
 
     async def start(self) -> None:

@@ -1,1 +1,1 @@
-"""The HTTP surface: dependencies, envelopes, error rendering and the route tree."""
+"""The HTTP surface: the request context, replies, error rendering, the route tree."""

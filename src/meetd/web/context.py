@@ -18,7 +18,6 @@ from fastapi import Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.engine import Connection
-from starlette.exceptions import HTTPException
 
 from meetd.accounts import service as accounts
 from meetd.accounts.service import Principal
@@ -42,10 +41,11 @@ MAX_PAGE_NO = 1_000_000
 
 @dataclass(slots=True)
 class Ctx:
+    """An operation on the account itself (its apps): who calls, and where its work runs."""
+
     request: Request
     deployment: Deployment
     caller: Principal
-    app: AppRow  # apps.NO_APP for the operations on the account itself (its apps)
 
     async def read(
         self, unit: Callable[Concatenate[Connection, P], T], /, *args: P.args, **kwargs: P.kwargs
@@ -78,18 +78,25 @@ class Ctx:
         try:
             value = json.loads(raw)
         except json.JSONDecodeError as error:
-            invalid = {
-                "type": "json_invalid",
-                "loc": ("body", error.pos),
-                "msg": "JSON decode error",
-            }
-            raise RequestValidationError([{**invalid, "ctx": {"error": error.msg}}]) from None
+            raise _not_json(error.msg) from None
         except Exception:  # not text, or nested past the parser's depth
-            raise HTTPException(400) from None
+            raise _not_json("it could not be parsed") from None
         try:
             return model.model_validate(value)
         except ValidationError as error:
             raise _in_body(error) from None
+
+
+@dataclass(slots=True)
+class InApp(Ctx):
+    """An operation in an app."""
+
+    app: AppRow
+
+
+def _not_json(reason: str) -> RequestValidationError:
+    error = {"type": "json_invalid", "loc": ("body",), "msg": "JSON decode error"}
+    return RequestValidationError([{**error, "ctx": {"error": reason}}])
 
 
 def _in_body(error: ValidationError) -> RequestValidationError:
@@ -137,48 +144,47 @@ async def _caller(
 async def _app(deployment: Deployment, caller: Principal, app_id: str | None) -> AppRow:
     """The app in the path; on the legacy paths, which have none, the account's default
     app (contract A4), created on first use."""
-    database = deployment.database
+    database, account_id = deployment.database, caller.account_id
     if app_id is None:
-        app = deployment.default_app_cache.get(caller.account_id)
+        app = deployment.default_app_cache.get(account_id)
         if app is None:
-            account_id = caller.account_id
             app = await database.read(apps.find_default_app, account_id=account_id)
             if app is None:
                 app = await database.write(apps.get_default_app, account_id=account_id)
-            deployment.default_app_cache.put(caller.account_id, app)
+            deployment.default_app_cache.put(account_id, app)
         return app
     app = deployment.app_cache.get(app_id)
     if app is None:
         app = await database.read(apps.get_app, app_id=app_id)
         deployment.app_cache.put(app_id, app)
-    apps.check_owner(app, account_id=caller.account_id)
+    apps.check_owner(app, account_id=account_id)
     return app
 
 
-async def app_context(request: Request, account_id: str) -> Ctx:
+async def app_context(request: Request, account_id: str) -> InApp:
     """Operations in an app: `{app_id}` in the path, or the legacy paths' default app."""
     deployment: Deployment = request.app.state.deployment
     caller = await _caller(request, deployment, account_id, reads_only=False)
     app = await _app(deployment, caller, request.path_params.get("app_id"))
-    return Ctx(request, deployment, caller, app)
+    return InApp(request, deployment, caller, app)
 
 
-async def token_check_context(request: Request, account_id: str, app_id: str) -> Ctx:
+async def token_check_context(request: Request, account_id: str, app_id: str) -> InApp:
     """As app_context, for a POST that only reads: any token of the account may ask."""
     deployment: Deployment = request.app.state.deployment
     caller = await _caller(request, deployment, account_id, reads_only=True)
-    return Ctx(request, deployment, caller, await _app(deployment, caller, app_id))
+    return InApp(request, deployment, caller, await _app(deployment, caller, app_id))
 
 
 async def account_context(request: Request, account_id: str) -> Ctx:
     """Operations on the account itself: its apps."""
     deployment: Deployment = request.app.state.deployment
     caller = await _caller(request, deployment, account_id, reads_only=False)
-    return Ctx(request, deployment, caller, apps.NO_APP)
+    return Ctx(request, deployment, caller)
 
 
-AppCtx = Annotated[Ctx, Depends(app_context)]
-TokenCheckCtx = Annotated[Ctx, Depends(token_check_context)]
+AppCtx = Annotated[InApp, Depends(app_context)]
+TokenCheckCtx = Annotated[InApp, Depends(token_check_context)]
 AccountCtx = Annotated[Ctx, Depends(account_context)]
 
 
@@ -193,12 +199,13 @@ StrictPageNo = Annotated[int, Query(ge=1, le=MAX_PAGE_NO, description="1-based")
 StrictPerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE)]
 
 
+# The models operations read with Ctx.body, by name, for the OpenAPI document.
+REQUEST_MODELS: dict[str, type[BaseModel]] = {}
+
+
 def body_schema(model: type[BaseModel]) -> dict[str, Any]:
     """The OpenAPI requestBody of an operation that reads `model` with Ctx.body; the model's
     schema joins the document's components (meetd.web.openapi)."""
     REQUEST_MODELS[model.__name__] = model
     schema = {"$ref": f"#/components/schemas/{model.__name__}"}
     return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
-
-
-REQUEST_MODELS: dict[str, type[BaseModel]] = {}

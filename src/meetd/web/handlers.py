@@ -60,8 +60,6 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         return error_response(405, METHOD_NOT_ALLOWED_CODE, [message], {"Allow": allowed})
     if exc.status_code == 413:
         return too_large()
-    if exc.status_code == 400:  # the framework could not parse the body at all
-        return error_response(400, 400, ["body: is not valid JSON (it could not be parsed)"])
     return error_response(exc.status_code, exc.status_code, [str(exc.detail)], exc.headers)
 
 
