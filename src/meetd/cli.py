@@ -42,9 +42,11 @@ def _opened(args: argparse.Namespace) -> Iterator[Deployment]:
 
 
 def serve(args: argparse.Namespace) -> int:
+    host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host  # noqa: S104
+    # Download URLs point at the address served, unless the operator says otherwise.
+    os.environ.setdefault("MEETD_PUBLIC_URL", f"http://{host}:{args.port}")
     with _opened(args) as deployment, deployment.database.transaction() as connection:
         first = accounts.create_first_account(connection)
-    host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host  # noqa: S104
     base_url = f"http://{host}:{args.port}{SDK_PREFIX}"
     if first is not None:
         print(

@@ -58,13 +58,18 @@ def _read_or_create_key_file(path: Path) -> bytes:
     return path.read_bytes().strip()
 
 
+def derive_key(secret_key: bytes, purpose: str) -> bytes:
+    """A key of its own for each use of the secret key."""
+    return HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=f"meetd:{purpose}".encode()
+    ).derive(secret_key)
+
+
 class SecretBox:
     """Seals and opens values under a key derived from the secret key for one purpose."""
 
     def __init__(self, secret_key: bytes, purpose: str) -> None:
-        key = HKDF(
-            algorithm=hashes.SHA256(), length=32, salt=None, info=f"meetd:{purpose}".encode()
-        ).derive(secret_key)
+        key = derive_key(secret_key, purpose)
         self._aead = AESGCM(key)
         self.fingerprint = hmac.new(key, b"meetd key check", hashlib.sha256).hexdigest()
 

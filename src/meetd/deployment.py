@@ -12,10 +12,11 @@ from meetd.accounts.service import PrincipalCache
 from meetd.apps.store import AppRow
 from meetd.cache import TtlCache
 from meetd.config import ConfigError, Settings
-from meetd.crypto import SecretBox, load_secret_key
+from meetd.crypto import SecretBox, derive_key, load_secret_key
 from meetd.db.engine import Database, lock_deployment
 from meetd.db.migrate import upgrade
 from meetd.db.tables import meta
+from meetd.files.service import Downloads
 from meetd.keys import SigningKeys
 from meetd.ratelimit import TokenBuckets
 
@@ -32,6 +33,7 @@ class Deployment:
     database: Database
     storage_box: SecretBox
     signing_keys: SigningKeys
+    downloads: Downloads
     # API tokens are seen for a few seconds after they change; apps never change, and an
     # account's default app is its oldest, which stays so.
     token_cache: PrincipalCache = field(
@@ -64,6 +66,7 @@ def open_deployment(settings: Settings) -> Deployment:
         database=database,
         storage_box=storage_box,
         signing_keys=signing_keys,
+        downloads=Downloads(derive_key(secret_key, "download-urls"), settings.public_url),
         requests=TokenBuckets(settings.rate_limit) if settings.rate_limit else None,
     )
 

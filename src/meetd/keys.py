@@ -21,8 +21,9 @@ from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.engine import Connection
 
 from meetd.cache import TtlCache
+from meetd.clock import clock
 from meetd.crypto import SecretBox
-from meetd.db.tables import signing_keys, utcnow
+from meetd.db.tables import signing_keys
 
 _RSA_BITS = 2048
 CURRENT_KEY_SECONDS = 5
@@ -74,7 +75,7 @@ class SigningKeys:
 
     def jwks(self, connection: Connection) -> dict[str, Any]:
         """Every key a token that has not expired may be signed with, as a JSON Web Key Set."""
-        oldest = utcnow() - self.token_lifetime
+        oldest = clock.now() - self.token_lifetime
         query = (
             select(k.public_jwk)
             .where(or_(k.retired_at.is_(None), k.retired_at > oldest))
@@ -84,7 +85,7 @@ class SigningKeys:
 
     def create(self, connection: Connection) -> str:
         """A new key, current from now on; the keys before it retire."""
-        now = utcnow()
+        now = clock.now()
         connection.execute(_RETIRE.values(retired_at=now))
         private = rsa.generate_private_key(public_exponent=65537, key_size=_RSA_BITS)
         jwk = json.loads(RSAAlgorithm.to_jwk(private.public_key()))
@@ -109,7 +110,7 @@ class SigningKeys:
             self.create(connection)
 
     def _may_verify(self, retired_at: Any) -> bool:
-        return retired_at is None or retired_at > utcnow() - self.token_lifetime
+        return retired_at is None or retired_at > clock.now() - self.token_lifetime
 
 
 def _thumbprint(jwk: dict[str, Any]) -> str:

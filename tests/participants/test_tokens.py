@@ -8,8 +8,7 @@ import hashlib
 import hmac
 import json
 import time
-from datetime import timedelta
-from types import SimpleNamespace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
@@ -20,11 +19,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
+from meetd.clock import clock
 from meetd.config import DEFAULT_TOKEN_LIFETIME
 from meetd.db.engine import lock_deployment
 from meetd.db.tables import signing_keys
 from meetd.deployment import Deployment
-from meetd.participants import tokens
 from tests.support import Account
 
 
@@ -177,8 +176,8 @@ class TestVerification:
     def test_a_preset_change_revokes_older_tokens_even_in_the_same_second(
         self, meeting: Meeting, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        frozen = SimpleNamespace(time=lambda: float(claims_of(meeting.token)["iat"]))
-        monkeypatch.setattr(tokens, "time", frozen)  # every token now issued in one second
+        issued = datetime.fromtimestamp(claims_of(meeting.token)["iat"], UTC)
+        monkeypatch.setattr(clock, "now", lambda: issued)  # every token now issued in one second
         path = f"{meeting.participants}/{meeting.participant['id']}"
         refreshed = meeting.account.post(f"{path}/token").json()["data"]["token"]
 

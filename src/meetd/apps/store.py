@@ -6,11 +6,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 
+from meetd.clock import clock
 from meetd.db.paging import fetch_page
-from meetd.db.tables import accounts, apps, utcnow
+from meetd.db.tables import accounts, apps
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,11 @@ _OLDEST = (
     .where(apps.c.account_id == bindparam("account_id"))
     .order_by(apps.c.created_at, apps.c.id)
     .limit(1)
+)
+_ADVANCE_CLOCK = (
+    update(apps)
+    .where(apps.c.id == bindparam("app_id"))
+    .values(clock_offset_ms=apps.c.clock_offset_ms + bindparam("by_ms"))
 )
 _LOCK_ACCOUNT = (
     select(accounts.c.id).where(accounts.c.id == bindparam("account_id")).with_for_update()
@@ -52,7 +58,7 @@ def lock_account(connection: Connection, account_id: str) -> None:
 
 
 def insert_app(connection: Connection, *, account_id: str, name: str) -> AppRow:
-    app = AppRow(id=uuid.uuid4(), account_id=account_id, name=name, created_at=utcnow())
+    app = AppRow(id=uuid.uuid4(), account_id=account_id, name=name, created_at=clock.now())
     connection.execute(
         apps.insert(),
         {"id": app.id, "account_id": account_id, "name": name, "created_at": app.created_at},
@@ -84,3 +90,9 @@ def list_apps(
         limit=limit,
     )
     return [AppRow(**row._mapping) for row in rows], total
+
+
+def advance_clock(connection: Connection, *, app_id: uuid.UUID, by_ms: int) -> None:
+    """The app's clock moves forward (meetd.clock); on PostgreSQL the app's row stays locked
+    until the transaction ends, so advances of one app apply one after the other."""
+    connection.execute(_ADVANCE_CLOCK, {"app_id": app_id, "by_ms": by_ms})

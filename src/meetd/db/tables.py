@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -26,8 +27,11 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+
+from meetd.clock import clock
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -49,12 +53,6 @@ class UTCDateTime(TypeDecorator[datetime]):
 Record = Mapping[Any, Any]
 
 
-def utcnow() -> datetime:
-    """Now, at the millisecond precision timestamps are returned with (contract A4)."""
-    now = datetime.now(UTC)
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
-
-
 def _document() -> Any:
     return JSON().with_variant(JSONB(), "postgresql")
 
@@ -64,7 +62,7 @@ def _id() -> Column[uuid.UUID]:
 
 
 def _timestamp(name: str, *, nullable: bool = False) -> Column[datetime]:
-    return Column(name, UTCDateTime(), nullable=nullable, default=None if nullable else utcnow)
+    return Column(name, UTCDateTime(), nullable=nullable, default=None if nullable else clock.now)
 
 
 def trigram_index(table: str, column: str) -> Index:
@@ -124,6 +122,8 @@ apps = Table(
     # How many meetings the app has (there is no meeting delete): a page of the meeting list
     # reports this total without counting a million rows.
     Column("meeting_count", Integer(), nullable=False, default=0, server_default="0"),
+    # How far the app's clock is ahead of the real one (meetd.clock).
+    Column("clock_offset_ms", BigInteger(), nullable=False, default=0, server_default="0"),
     _timestamp("created_at"),
     Index(None, "account_id", "created_at", "id"),
     trigram_index("apps", "name"),
@@ -207,4 +207,165 @@ signing_keys = Table(
     _timestamp("created_at"),
     # Retired keys sign nothing more, and verify what they signed until it expires.
     _timestamp("retired_at", nullable=True),
+)
+
+
+def _sequence() -> Column[int]:
+    """An ever-growing integer key: the order rows were written in."""
+    return Column(
+        "seq",
+        Integer().with_variant(BigInteger(), "postgresql"),
+        primary_key=True,
+        autoincrement=True,
+    )
+
+
+# A meeting's sessions (contract A7): made by the activity API (A8), at most one LIVE.
+sessions = Table(
+    "sessions",
+    metadata,
+    _id(),
+    Column("app_id", Uuid(), ForeignKey("apps.id"), nullable=False),
+    Column("meeting_id", Uuid(), ForeignKey("meetings.id"), nullable=False),
+    Column("meeting_display_name", String(1024), nullable=False),
+    Column("status", String(8), nullable=False),
+    Column("live_participants", Integer(), nullable=False),
+    Column("max_concurrent_participants", Integer(), nullable=False),
+    # The seconds its peers that have left were in it; those still in it are added when read.
+    Column("seconds_consumed", BigInteger(), nullable=False),
+    # The sum of its present peers' join times (ms since 1970): with live_participants, how
+    # long they have been in it so far, without reading them.
+    Column("live_joined_ms", BigInteger(), nullable=False),
+    Column("started_at", UTCDateTime(), nullable=False),
+    Column("ended_at", UTCDateTime()),
+    Column("end_reason", String(32)),
+    # While LIVE and empty: when the keep-alive runs out and the session ends.
+    Column("ends_at_ms", BigInteger()),
+    _timestamp("created_at"),
+    _timestamp("updated_at"),
+    CheckConstraint("status IN ('LIVE', 'ENDED')", name="status"),
+    CheckConstraint("live_participants >= 0", name="live_participants"),
+    Index(None, "app_id", "created_at", "id"),
+    Index(None, "meeting_id", "created_at"),
+    # One LIVE session per meeting, whatever the interleaving of joins.
+    Index(
+        "uq_sessions_live_meeting",
+        "meeting_id",
+        unique=True,
+        sqlite_where=text("status = 'LIVE'"),
+        postgresql_where=text("status = 'LIVE'"),
+    ),
+)
+
+# One join of one participant to a session (a participant may be several peers at once).
+peers = Table(
+    "peers",
+    metadata,
+    _id(),
+    Column("session_id", Uuid(), ForeignKey("sessions.id"), nullable=False),
+    # The participant as it was at the join: the record outlives a deleted participant.
+    Column("participant_id", Uuid(), nullable=False),
+    Column("custom_participant_id", String(255), nullable=False),
+    Column("display_name", String(255)),
+    Column("picture", String(2048)),
+    Column("preset_name", String(255), nullable=False),
+    Column("joined_at", UTCDateTime(), nullable=False),
+    Column("left_at", UTCDateTime()),
+    Column("seconds", BigInteger()),  # once left: how long it was in the session
+    Column("muted", Boolean(), nullable=False, default=False),
+    Column("metadata", _document(), nullable=False),
+    _timestamp("created_at"),
+    _timestamp("updated_at"),
+    Index(None, "session_id", "joined_at"),
+    Index(None, "session_id", "participant_id"),
+)
+
+peer_events = Table(
+    "peer_events",
+    metadata,
+    _id(),
+    Column("session_id", Uuid(), ForeignKey("sessions.id"), nullable=False),
+    Column("peer_id", Uuid(), ForeignKey("peers.id"), nullable=False),
+    Column("event_name", String(32), nullable=False),
+    _timestamp("created_at"),
+    Index(None, "peer_id", "created_at"),
+)
+
+# What was said in a session, by chat and by voice (the activity API's chat and speak).
+chat_messages = Table(
+    "chat_messages",
+    metadata,
+    _sequence(),
+    Column("id", Uuid(), nullable=False, unique=True),
+    Column("session_id", Uuid(), ForeignKey("sessions.id"), nullable=False),
+    Column("peer_id", Uuid(), ForeignKey("peers.id"), nullable=False),
+    Column("message", String(4000), nullable=False),
+    _timestamp("created_at"),
+    Index(None, "session_id", "seq"),
+)
+
+utterances = Table(
+    "utterances",
+    metadata,
+    _sequence(),
+    Column("session_id", Uuid(), ForeignKey("sessions.id"), nullable=False),
+    Column("peer_id", Uuid(), ForeignKey("peers.id"), nullable=False),
+    Column("text", String(4000), nullable=False),
+    Column("started_at", UTCDateTime(), nullable=False),
+    Column("duration_ms", Integer(), nullable=False),
+    Index(None, "session_id", "seq"),
+)
+
+# The files a session leaves (A7), made when it ends: chat CSV, the transcript in each
+# format, the summary.
+session_files = Table(
+    "session_files",
+    metadata,
+    Column("session_id", Uuid(), ForeignKey("sessions.id"), primary_key=True),
+    Column("name", String(32), primary_key=True),  # chat.csv, transcript.srt, summary.md ...
+    Column("media_type", String(64), nullable=False),
+    Column("content", LargeBinary(), nullable=False),
+    _timestamp("created_at"),
+)
+
+polls = Table(
+    "polls",
+    metadata,
+    _id(),
+    Column("session_id", Uuid(), ForeignKey("sessions.id"), nullable=False),
+    Column("question", String(1024), nullable=False),
+    Column("options", _document(), nullable=False),
+    Column("anonymous", Boolean(), nullable=False),
+    Column("hide_votes", Boolean(), nullable=False),
+    _timestamp("created_at"),
+    Index(None, "session_id"),
+)
+
+# Work due at a time on an app's clock (a session's end after its keep-alive): run by every
+# process's timer loop when due, or at once by a clock advance (meetd.timers).
+timers = Table(
+    "timers",
+    metadata,
+    _sequence(),
+    Column("app_id", Uuid(), ForeignKey("apps.id"), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("subject_id", Uuid(), nullable=False),
+    Column("due_ms", BigInteger(), nullable=False),  # on the app's clock (meetd.clock)
+    Index(None, "due_ms"),
+    Index(None, "app_id", "due_ms"),
+)
+
+# The outbox: what happened, written in the transaction of the change (contract A10), in
+# the order it happened; the body is the exact JSON a webhook delivery sends.
+events = Table(
+    "events",
+    metadata,
+    _sequence(),
+    Column("id", Uuid(), nullable=False, unique=True),
+    Column("app_id", Uuid(), ForeignKey("apps.id"), nullable=False),
+    Column("meeting_id", Uuid()),
+    Column("type", String(32), nullable=False),
+    Column("body", LargeBinary(), nullable=False),
+    _timestamp("created_at"),
+    Index(None, "app_id", "seq"),
 )

@@ -9,8 +9,9 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from meetd.clock import clock
 from meetd.crypto import SecretBox
-from meetd.db.tables import Record, utcnow
+from meetd.db.tables import Record
 from meetd.errors import NotFound
 from meetd.meetings import store
 from meetd.meetings.schemas import SECRET_FIELDS, MeetingCreate, MeetingUpdate
@@ -62,7 +63,7 @@ def view(row: Record, *, listed: bool = False) -> dict[str, Any]:
 def create_meeting(
     connection: Connection, *, app_id: uuid.UUID, data: MeetingCreate, box: SecretBox
 ) -> dict[str, Any]:
-    now = utcnow()
+    now = clock.app_now(connection, app_id)
     meeting_id = uuid.uuid4()
     values = {
         "id": meeting_id,
@@ -150,7 +151,10 @@ def list_meetings(
 def _store(
     connection: Connection, meeting: Record, data: MeetingCreate, box: SecretBox
 ) -> dict[str, Any]:
-    values = {**_columns(meeting["id"], data, box), "updated_at": utcnow()}
+    values = {
+        **_columns(meeting["id"], data, box),
+        "updated_at": clock.app_now(connection, meeting["app_id"]),
+    }
     store.update_meeting(connection, meeting["id"], values)
     return view({**meeting, **values})
 

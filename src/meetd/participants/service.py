@@ -13,7 +13,8 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from meetd.db.tables import Record, utcnow
+from meetd.clock import clock
+from meetd.db.tables import Record
 from meetd.errors import Conflict, NotFound, parse_id
 from meetd.keys import SigningKeys
 from meetd.meetings import service as meetings
@@ -105,7 +106,7 @@ def add_participant(
         return _describe(
             connection, keys, app_id, existing, preset=preset, name=data.name, picture=data.picture
         )
-    now = utcnow()
+    now = clock.app_now(connection, app_id)
     row = {
         "id": uuid.uuid4(),
         "meeting_id": meeting_id,
@@ -248,7 +249,7 @@ def _describe(
         "name": name,
         "picture": picture,
         "token_generation": generation,
-        "updated_at": utcnow(),
+        "updated_at": clock.app_now(connection, app_id),
     }
     store.update_participant(connection, participant["id"], values)
     return _issued(

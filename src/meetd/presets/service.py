@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from meetd.db.tables import Record, utcnow
+from meetd.clock import clock
+from meetd.db.tables import Record
 from meetd.errors import Conflict, NotFound
 from meetd.merge import patched
 from meetd.presets import store
@@ -31,7 +32,7 @@ def view(row: Record) -> dict[str, Any]:
 
 
 def create_default_presets(connection: Connection, *, app_id: uuid.UUID) -> None:
-    now = utcnow()
+    now = clock.app_now(connection, app_id)
     store.insert_presets(
         connection, [_row(app_id, data, created_at=now) for data in DEFAULT_PRESETS]
     )
@@ -41,7 +42,7 @@ def create_preset(
     connection: Connection, *, app_id: uuid.UUID, data: PresetCreate
 ) -> dict[str, Any]:
     _check_name_is_free(connection, app_id=app_id, name=data.name)
-    row = _row(app_id, data, created_at=utcnow())
+    row = _row(app_id, data, created_at=clock.app_now(connection, app_id))
     try:
         store.insert_presets(connection, [row])
     except IntegrityError:
@@ -125,7 +126,7 @@ def delete_preset(
 def _replace(connection: Connection, preset: Record, data: PresetCreate) -> dict[str, Any]:
     if data.name != preset["name"]:
         _check_name_is_free(connection, app_id=preset["app_id"], name=data.name)
-    values = {**_columns(data), "updated_at": utcnow()}
+    values = {**_columns(data), "updated_at": clock.app_now(connection, preset["app_id"])}
     try:
         store.update_preset(connection, preset["id"], values)
     except IntegrityError:

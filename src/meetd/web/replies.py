@@ -30,15 +30,18 @@ class PageParams:
         return (self.page_no - 1) * self.per_page
 
 
-def page_reply(page: PageParams, rows: Sequence[Any], total: int) -> Response:
+def page_reply(
+    page: PageParams, rows: Sequence[Any], total: int, *, key: str | None = None
+) -> Response:
     """A page; offsets are 1-based and inclusive, and past the end the page is empty with
-    end_offset = start_offset - 1 (contract A4)."""
+    end_offset = start_offset - 1 (contract A4). With `key`, the rows are `data[key]` (the
+    sessions' lists), not `data`."""
     paging = {
         "total_count": total,
         "start_offset": page.offset + 1,
         "end_offset": page.offset + len(rows),
     }
-    body = {"success": True, "data": rows, "paging": paging}
+    body = {"success": True, "data": rows if key is None else {key: rows}, "paging": paging}
     return Response(to_json(body), media_type=JSON)
 
 

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from meetd.activity import routes as activity
 from meetd.apps import routes as apps
+from meetd.files import routes as files
 from meetd.meetings import routes as meetings
 from meetd.participants import routes as participants
 from meetd.presets import routes as presets
+from meetd.sessions import routes as sessions
 from meetd.web.context import KIT_PREFIX, LEGACY_PREFIX
 
 
@@ -20,9 +23,14 @@ def mount(app: FastAPI) -> None:
     app.include_router(participants.router, prefix=in_app, tags=["Participants"])
     app.include_router(presets.router, prefix=in_app)
     app.include_router(participants.tokens_router, prefix=in_app)
+    app.include_router(sessions.router, prefix=in_app)
+    app.include_router(sessions.active_router, prefix=in_app)
+    app.include_router(activity.router, prefix=in_app)
+    app.include_router(activity.clock_router, prefix=in_app)
     app.include_router(apps.router, prefix=KIT_PREFIX)
     for router in (meetings.router, participants.router):
         app.include_router(
             router, prefix=LEGACY_PREFIX, deprecated=True, tags=["Legacy (default app)"]
         )
     app.include_router(participants.jwks_router)
+    app.include_router(files.router)

@@ -1,0 +1,47 @@
+"""The outbox's SQL: an event is a row written in the transaction of the change it tells
+of (contract A10), its body the exact JSON bytes a webhook delivery will carry."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from pydantic_core import to_json
+from sqlalchemy import RowMapping, bindparam, select
+from sqlalchemy.engine import Connection
+
+from meetd.db.tables import events
+
+e = events.c
+_INSERT = events.insert()
+_OF_APP = (
+    select(e.id, e.meeting_id, e.type, e.body, e.created_at)
+    .where(e.app_id == bindparam("app_id"))
+    .order_by(e.seq)
+)
+
+
+def record_event(
+    connection: Connection,
+    *,
+    app_id: uuid.UUID,
+    meeting_id: uuid.UUID | None,
+    payload: dict[str, Any],
+    at: datetime,
+) -> None:
+    values = {
+        "id": uuid.uuid4(),
+        "app_id": app_id,
+        "meeting_id": meeting_id,
+        "type": payload["event"],
+        "body": to_json(payload),
+        "created_at": at,
+    }
+    connection.execute(_INSERT, values)
+
+
+def events_of_app(connection: Connection, app_id: uuid.UUID) -> Sequence[RowMapping]:
+    """In the order they happened."""
+    return connection.execute(_OF_APP, {"app_id": app_id}).mappings().all()

@@ -1,0 +1,49 @@
+"""The timer loop of a `meetd serve` process: at least once a second, run the timers that
+are due (meetd.timers.service). A look costs one read; only due timers take a write."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from meetd.clock import clock
+from meetd.db.engine import Database
+from meetd.files.service import Downloads
+from meetd.timers import service, store
+
+log = logging.getLogger("meetd.timers")
+INTERVAL_SECONDS = 0.5
+
+
+class TimerRunner:
+    def __init__(self, database: Database, downloads: Downloads) -> None:
+        self._database = database
+        self._downloads = downloads
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._loop(), name="meetd-timers")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+
+    async def run_once(self) -> int:
+        """Run what is due now; how many timers ran."""
+        ran = 0
+        while await self._database.scan(store.any_due, now_ms=clock.now_millis()):
+            done = await self._database.write(service.run_due, downloads=self._downloads)
+            ran += done
+            if done < service.BATCH:
+                break
+        return ran
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                await self.run_once()
+            except Exception:  # the database away for a moment: try again next time
+                log.exception("running the due timers failed")
+            await asyncio.sleep(INTERVAL_SECONDS)
