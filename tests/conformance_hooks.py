@@ -1,10 +1,10 @@
 """Schemathesis hooks for tests/test_conformance.py (loaded by the schemathesis process).
 
-The conformance runs pin the account, app and meeting ids to real ones, so that requests
-reach past the 404s. Schemathesis applies a pinned value after generating a case, even a
-case generated to make that very parameter invalid: the request then sent is valid, and a
-2xx to it would read as "invalid data accepted". Such cases test nothing and are dropped;
-invalid values of every other part of the request are still sent.
+The conformance runs pin the account, app, meeting, session and peer ids to real ones, so
+that requests reach past the 404s. Schemathesis applies a pinned value after generating a
+case, even a case generated to make that very parameter invalid: the request then sent is
+valid, and a 2xx to it would read as "invalid data accepted". Such cases test nothing and
+are dropped; invalid values of every other part of the request are still sent.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 import schemathesis
 from schemathesis import GenerationMode
 
-PINNED = frozenset({"account_id", "app_id", "meeting_id"})
+PINNED = frozenset({"account_id", "app_id", "meeting_id", "session_id", "peer_id"})
 
 
 @schemathesis.hook

@@ -233,6 +233,41 @@ class TestServe:
             assert meeting is not None
             assert meeting.title == title
 
+    def test_the_simulation_from_the_readme_runs(
+        self, tmp_path: Path, empty_database_url: str
+    ) -> None:
+        script = re.search(r"```python\n(# simulation\.py\n.*?)```", README.read_text(), re.S)
+        printed = re.search(
+            r"It prints `(.*?)` and the transcript:\n\n```\n(.*?)```", README.read_text(), re.S
+        )
+        assert script is not None
+        assert printed is not None
+        (tmp_path / "simulation.py").write_text(script.group(1))
+
+        with ServeProcess("--database-url", empty_database_url) as server:
+            run = subprocess.run(
+                [sys.executable, "simulation.py"],
+                cwd=tmp_path,
+                env={"PATH": "/usr/bin:/bin", **server.exported()},
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=False,
+            )
+
+        assert run.returncode == 0, run.stderr
+        first, *transcript = run.stdout.splitlines()
+        assert first == printed.group(1)
+        # The same cues; the milliseconds between the calls differ from run to run.
+        expected = printed.group(2).splitlines()
+        assert len(transcript[: len(expected)]) == len(expected)
+        for line, shown in zip(transcript, expected, strict=False):
+            if "-->" in shown:
+                assert re.fullmatch(r"\d\d:\d\d:\d\d,\d{3} --> \d\d:\d\d:\d\d,\d{3}", line)
+                assert line[:5] == shown[:5]  # the hour and the minute
+            else:
+                assert line == shown
+
     def test_refuses_a_secret_key_other_than_the_databases(self, database_url: str) -> None:
         result = meetd("serve", "--database-url", database_url, MEETD_SECRET_KEY="another-" * 5)
 

@@ -151,6 +151,14 @@ def a_session(origin: str, token: str, read_token: str) -> tuple[dict[str, str],
         )
         call("GET", f"{participants}")
         call("GET", f"/{app}/presets")
+        # A download URL's signature is a credential until it expires.
+        simulate = f"/{app}/meetings/{meeting}/simulate"
+        peer = call("POST", f"{simulate}/join", 201, json={"participant_id": participant})["data"]
+        call("POST", f"{simulate}/chat", 201, json={"peer_id": peer["peer_id"], "message": "hi"})
+        call("POST", f"/{app}/meetings/{meeting}/active-session/kick-all")
+        url = call("GET", f"/{app}/sessions/{peer['session_id']}/chat")["data"]["chat_download_url"]
+        handed["download URL"] = url
+        assert httpx.get(url).status_code == 200
         call("DELETE", f"{participants}/{participant}")
         call("POST", f"/{app}/tokens/verify", json={"token": handed["participant token"]})
         call("GET", "/apps", 401, headers={"Authorization": f"Bearer {handed['unknown token']}"})
@@ -195,6 +203,10 @@ def test_no_secret_in_the_logs_or_the_database(database_url: str) -> None:
     # Secrets are hashed or sealed before any SQL, so parameters hold none here; the engine
     # hides them all the same, for whatever a statement may carry one day.
     assert "[SQL parameters hidden due to hide_parameters=True]" in logs
+    # The webhook event of the chat carries its download URL: it is stored, and never logged.
+    signature = handed.pop("download URL").rpartition("signature=")[2]
+    assert signature not in logs, "the logs hold a download URL's signature"
+    assert "signature=[hidden]" in logs
     everything = {**handed, "API token": token, "read token": read_token, "secret key": SECRET_KEY}
     for name, value in everything.items():
         assert value not in logs, f"the logs hold the {name}"

@@ -8,6 +8,7 @@ import copy
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -91,6 +92,21 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
+class HideSignatures(logging.Filter):
+    """A download URL is a credential until it expires (contract A7): the access log shows
+    its path and expiry, never its signature."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) > 2 and "signature=" in str(args[2]):
+            hidden = _SIGNATURE.sub(r"\1[hidden]", str(args[2]))
+            record.args = (*args[:2], hidden, *args[3:])
+        return True
+
+
+_SIGNATURE = re.compile(r"(signature=)[^&\s]*")
+
+
 def _log_config(level: str) -> dict[str, Any]:
     """uvicorn's logging, with meetd's own beside it and, at debug, SQL statements (never
     their parameters: the engine hides them). Every worker process applies it as it starts."""
@@ -102,6 +118,8 @@ def _log_config(level: str) -> dict[str, Any]:
         "stream": "ext://sys.stderr",
     }
     config["root"] = {"handlers": ["meetd"], "level": level.upper()}
+    config["filters"] = {"hide_signatures": {"()": HideSignatures}}
+    config["handlers"]["access"]["filters"] = ["hide_signatures"]
     if level == "debug":
         config["loggers"]["sqlalchemy.engine"] = {"level": "INFO"}
     return config

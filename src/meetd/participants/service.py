@@ -228,7 +228,8 @@ def grant_token(
     participant = get_participant(
         connection, app_id=app_id, meeting_id=meeting_id, participant_id=participant_id
     )
-    return tokens.grant(connection, keys, app_id=app_id, participant=participant)
+    now = clock.app_now(connection, app_id)
+    return tokens.grant(connection, keys, app_id=app_id, participant=participant, now=now)
 
 
 def _describe(
@@ -261,5 +262,9 @@ def _issued(
     connection: Connection, keys: SigningKeys, app_id: uuid.UUID, participant: Record
 ) -> Issued:
     return Issued(
-        view(participant), tokens.grant(connection, keys, app_id=app_id, participant=participant)
+        view(participant),
+        # issued when the participant was written, on the app's clock
+        tokens.grant(
+            connection, keys, app_id=app_id, participant=participant, now=participant["updated_at"]
+        ),
     )

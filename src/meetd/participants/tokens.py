@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import jwt
@@ -50,8 +51,14 @@ class Grant:
 
 
 def grant(
-    connection: Connection, keys: SigningKeys, *, app_id: uuid.UUID, participant: Record
+    connection: Connection,
+    keys: SigningKeys,
+    *,
+    app_id: uuid.UUID,
+    participant: Record,
+    now: datetime,
 ) -> Grant:
+    """A token for the participant, issued `now` on the app's clock."""
     kid, private_key = keys.current(connection)
     claims = {
         "orgId": str(app_id),
@@ -60,10 +67,8 @@ def grant(
         "presetId": str(participant["preset_id"]),
     }
     lifetime = int(keys.token_lifetime.total_seconds())
-    issued_at = clock.app_now(connection, app_id).timestamp()
-    return Grant(
-        kid, private_key, lifetime, claims, participant["token_generation"], int(issued_at)
-    )
+    generation = participant["token_generation"]
+    return Grant(kid, private_key, lifetime, claims, generation, int(now.timestamp()))
 
 
 def sign(grant: Grant) -> str:
