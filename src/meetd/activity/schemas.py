@@ -46,9 +46,7 @@ class Speak(Schema):
 
 
 class Advance(Schema):
-    seconds: Annotated[
-        float, Field(ge=0.001, le=MAX_ADVANCE_SECONDS, allow_inf_nan=False, strict=False)
-    ]
+    seconds: Annotated[float, Field(ge=0.001, le=MAX_ADVANCE_SECONDS, allow_inf_nan=False)]
 
 
 class Joined(BaseModel):

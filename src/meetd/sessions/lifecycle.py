@@ -66,8 +66,8 @@ def join(
     metadata: dict[str, str],
 ) -> tuple[Record, Record]:
     """A new peer of the participant in the meeting's LIVE session, started if need be."""
-    session = store.live_session(connection, meeting["id"]) or _start(connection, moment, meeting)
     now_ms = to_millis(moment.now)
+    session = _session_to_join(connection, moment, meeting)
     live = session["live_participants"] + 1
     values = {
         "live_participants": live,
@@ -103,6 +103,19 @@ def join(
         payloads.participant_joined(session, peer, app_name=moment.app.name),
     )
     return session, peer
+
+
+def _session_to_join(connection: Connection, moment: Moment, meeting: Record) -> Record:
+    """The meeting's LIVE session; a new one if there is none, or if its keep-alive ran out
+    before its timer ran (it ended then)."""
+    session = store.live_session(connection, meeting["id"])
+    if session is None:
+        return _start(connection, moment, meeting)
+    ends_at_ms = session["ends_at_ms"]
+    if ends_at_ms is not None and ends_at_ms <= to_millis(moment.now):
+        end_when_due(connection, moment, session=session, meeting=meeting)
+        return _start(connection, moment, meeting)
+    return session
 
 
 def _start(connection: Connection, moment: Moment, meeting: Record) -> Record:
