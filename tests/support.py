@@ -205,9 +205,9 @@ class Account:
 class Server:
     """meetd served over real HTTP by uvicorn in a thread, for clients that need a socket."""
 
-    def __init__(self, app: FastAPI) -> None:
+    def __init__(self, app: FastAPI, *, port: int = 0) -> None:
         self._server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
+            uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
         )
         self._thread = threading.Thread(target=self._server.run, daemon=True)
         self.base_url = ""

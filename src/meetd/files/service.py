@@ -72,7 +72,8 @@ class Downloads:
     ) -> File:
         """The file a URL names, if its signature holds and it has not expired."""
         path = PATH.format(app_id=app_id, session_id=session_id, name=name)
-        if not expires.isdigit() or len(expires) > 12:
+        # As signed: ASCII digits, no leading zero (int() also reads other scripts' digits).
+        if not (expires.isascii() and expires.isdigit()) or expires[0] == "0" or len(expires) > 12:
             raise _refused("its expiry is not a time")
         expected = self._sign(path, int(expires))
         if not hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace")):

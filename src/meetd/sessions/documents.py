@@ -223,8 +223,8 @@ def _within(parts: list[str], word_limit: int) -> str:
         count = len(part.split())
         if words + count > word_limit:
             room = word_limit - words
-            if room > 0:
-                kept.append(" ".join(part.split()[:room]) + " ...")
+            if room > 0:  # the ellipsis joins the last word: no word over the limit
+                kept.append(" ".join(part.split()[:room]) + "...")
             break
         kept.append(part)
         words += count

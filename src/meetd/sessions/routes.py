@@ -6,9 +6,9 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, StringConstraints
 
-from meetd.schemas import UtcDateTime
+from meetd.schemas import Clean, UtcDateTime
 from meetd.sessions import service
 from meetd.sessions.schemas import (
     ChatRead,
@@ -42,7 +42,7 @@ from meetd.web.replies import Envelope, page_reply, reply
 router = APIRouter(prefix="/sessions", tags=["Sessions"])
 active_router = APIRouter(prefix="/meetings/{meeting_id}/active-session", tags=["Active session"])
 PeerEvents = Annotated[bool, Query(description="add each peer's joins, leaves and mutes")]
-Search = Annotated[str | None, Query(max_length=255)]
+SearchTerm = Annotated[str, StringConstraints(max_length=255), Clean]
 
 
 def _one(model: type[BaseModel]) -> dict[str, Any]:
@@ -57,8 +57,8 @@ async def list_sessions(
     start_time: Annotated[UtcDateTime | None, Query(description="started at or after")] = None,
     end_time: Annotated[UtcDateTime | None, Query(description="started at or before")] = None,
     search: Annotated[
-        str | None,
-        Query(max_length=255, description="a session id, a meeting id, or part of a meeting title"),
+        SearchTerm | None,
+        Query(description="a session id, a meeting id, or part of a meeting title"),
     ] = None,
     sort_by: SessionSort = "createdAt",
     sort_order: SortOrder = "DESC",
@@ -125,11 +125,8 @@ async def list_session_participants(
     ctx: AppCtx,
     session_id: uuid.UUID,
     search: Annotated[
-        str | None,
-        Query(
-            max_length=255,
-            description="a peer id, participant id, custom participant id, or part of a name",
-        ),
+        SearchTerm | None,
+        Query(description="a peer id, participant id, custom participant id, or part of a name"),
     ] = None,
     view: View = "raw",
     sort_by: ParticipantSort = "joinedAt",

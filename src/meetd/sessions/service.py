@@ -75,6 +75,7 @@ def list_sessions(
     offset: int,
     limit: int,
 ) -> tuple[list[dict[str, Any]], int]:
+    now = clock.app_now(connection, app_id)
     rows, total = store.list_sessions(
         connection,
         app_id=app_id,
@@ -85,10 +86,10 @@ def list_sessions(
         search=search,
         sort_by=sort_by,
         ascending=ascending,
+        now_ms=to_millis(now),
         offset=offset,
         limit=limit,
     )
-    now = clock.app_now(connection, app_id)
     return [view(row._mapping, now) for row in rows], total
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, RowMapping, bindparam, or_, select, update
+from sqlalchemy import ColumnElement, Row, RowMapping, bindparam, literal, or_, select, update
 from sqlalchemy.engine import Connection
 
 from meetd.db.paging import fetch_page
@@ -42,7 +42,6 @@ _UTTERANCES = (
     .where(utterances.c.session_id == bindparam("session_id"))
     .order_by(utterances.c.started_at, utterances.c.seq)
 )
-SORTS = {"createdAt": s.created_at, "minutesConsumed": s.seconds_consumed}
 
 
 def get_session(
@@ -80,6 +79,7 @@ def list_sessions(
     search: str | None,
     sort_by: str,
     ascending: bool,
+    now_ms: int,
     offset: int,
     limit: int,
 ) -> tuple[Sequence[Row[Any]], int]:
@@ -94,7 +94,7 @@ def list_sessions(
         where.append(s.started_at <= end_time)
     if search:
         where.append(_matches(search))
-    key = SORTS[sort_by]
+    key = s.created_at if sort_by == "createdAt" else _consumed_ms(now_ms)
     order = (key.asc(), s.id.asc()) if ascending else (key.desc(), s.id.desc())
     return fetch_page(
         connection,
@@ -105,6 +105,11 @@ def list_sessions(
         offset=offset,
         limit=limit,
     )
+
+
+def _consumed_ms(now_ms: int) -> ColumnElement[int]:
+    """The milliseconds a session's peers have been in it by `now_ms`, present ones too."""
+    return s.seconds_consumed * 1000 + s.live_participants * literal(now_ms) - s.live_joined_ms
 
 
 def _matches(search: str) -> ColumnElement[bool]:
