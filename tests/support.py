@@ -11,6 +11,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -306,3 +309,35 @@ class ServeProcess:
             self.stop()
         for reader in self._readers:
             reader.join(timeout=5)
+
+
+Call = Callable[[httpx.Client], httpx.Response]
+
+
+def together(calls: list[Call]) -> list[httpx.Response]:
+    """Every call at once: each waits at a barrier until all are ready to send."""
+    barrier = threading.Barrier(len(calls))
+    limits = httpx.Limits(max_connections=len(calls))
+    with httpx.Client(limits=limits, timeout=60) as client:
+
+        def run(call: Call) -> httpx.Response:
+            barrier.wait()
+            return call(client)
+
+        with ThreadPoolExecutor(len(calls)) as pool:
+            return list(pool.map(run, calls))
+
+
+def at(text: str) -> datetime:
+    """A timestamp as answered (`2026-01-02T03:04:05.123Z`), read."""
+    return datetime.fromisoformat(text)
+
+
+def iso(moment: datetime) -> str:
+    """A time written as the API writes it: milliseconds and `Z` (contract A1)."""
+    return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}Z"
+
+
+def later(text: str, seconds: float) -> str:
+    """`seconds` after a timestamp as answered, written the same way."""
+    return iso(at(text) + timedelta(seconds=seconds))

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import json
 import subprocess
-import threading
 import uuid
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,23 +18,7 @@ from sqlalchemy import func, select
 from meetd.config import Settings
 from meetd.db.tables import accounts, apps, meetings, signing_keys
 from meetd.deployment import Deployment, open_deployment
-from tests.support import SECRET_KEY, Account, ServeProcess, Server
-
-Call = Callable[[httpx.Client], httpx.Response]
-
-
-def together(calls: list[Call]) -> list[httpx.Response]:
-    """Every call at once: each waits at a barrier until all are ready to send."""
-    barrier = threading.Barrier(len(calls))
-    limits = httpx.Limits(max_connections=len(calls))
-    with httpx.Client(limits=limits, timeout=60) as client:
-
-        def run(call: Call) -> httpx.Response:
-            barrier.wait()
-            return call(client)
-
-        with ThreadPoolExecutor(len(calls)) as pool:
-            return list(pool.map(run, calls))
+from tests.support import SECRET_KEY, Account, Call, ServeProcess, Server, together
 
 
 class Api:

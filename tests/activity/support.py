@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Table, func, select
@@ -34,21 +33,6 @@ ACTIVITY_TABLES: tuple[Table, ...] = (
     events,
 )
 NOTHING = {table.name: 0 for table in ACTIVITY_TABLES}
-
-
-def at(text: str) -> datetime:
-    """A timestamp as answered (`2026-01-02T03:04:05.123Z`), read."""
-    return datetime.fromisoformat(text)
-
-
-def iso(moment: datetime) -> str:
-    """A time written as the API writes it: milliseconds and `Z` (contract A1)."""
-    return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}Z"
-
-
-def later(text: str, seconds: float) -> str:
-    """`seconds` after a timestamp as answered, written the same way."""
-    return iso(at(text) + timedelta(seconds=seconds))
 
 
 def rows(connection: Connection) -> dict[str, int]:

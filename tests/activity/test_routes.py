@@ -18,8 +18,8 @@ from meetd.clock import Clock, clock
 from meetd.config import DEFAULT_TOKEN_LIFETIME
 from meetd.deployment import Deployment
 from meetd.timers.runner import TimerRunner
-from tests.activity.support import NOTHING, at, ended_sessions, event_types, later, rows
-from tests.support import Account
+from tests.activity.support import NOTHING, ended_sessions, event_types, rows
+from tests.support import Account, at, later
 
 TEN_YEARS = 315_576_000
 DAY = 86_400

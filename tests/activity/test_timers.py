@@ -5,10 +5,8 @@ every half second in each process); everything else moves the app clock."""
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -18,25 +16,10 @@ from sqlalchemy.engine import Connection, Engine
 
 from meetd.config import normalize_database_url
 from meetd.db.tables import timers
-from tests.activity.support import at, ended_sessions, event_types, later
-from tests.support import Databases, ServeProcess
+from tests.activity.support import ended_sessions, event_types
+from tests.support import Call, Databases, ServeProcess, at, later, together
 
-Call = Callable[[httpx.Client], httpx.Response]
 PEERS = 40
-
-
-def together(calls: list[Call]) -> list[httpx.Response]:
-    """Every call at once: each waits at a barrier until all are ready to send."""
-    barrier = threading.Barrier(len(calls))
-    limits = httpx.Limits(max_connections=len(calls))
-    with httpx.Client(limits=limits, timeout=60) as client:
-
-        def run(call: Call) -> httpx.Response:
-            barrier.wait()
-            return call(client)
-
-        with ThreadPoolExecutor(len(calls)) as pool:
-            return list(pool.map(run, calls))
 
 
 def until(done: Callable[[], bool], *, seconds: float) -> bool:

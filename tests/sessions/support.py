@@ -8,7 +8,7 @@ import json
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -25,7 +25,7 @@ from meetd.db.tables import (
 )
 from meetd.deployment import Deployment
 from meetd.events.store import events_of_app
-from tests.support import Account
+from tests.support import Account, at
 
 PUBLIC_URL = "http://127.0.0.1:8787"  # MEETD_PUBLIC_URL's default: where download URLs point
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
@@ -56,21 +56,6 @@ PEER_FIELDS = {
     "updated_at",
 }
 URL_LIFETIME = timedelta(days=7)
-
-
-def at(text: str) -> datetime:
-    """A timestamp as answered (`2026-01-02T03:04:05.123Z`), read."""
-    return datetime.fromisoformat(text)
-
-
-def iso(moment: datetime) -> str:
-    """A time written as the API writes it: milliseconds and `Z` (contract A1)."""
-    return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond // 1000:03d}Z"
-
-
-def later(text: str, seconds: float) -> str:
-    """`seconds` after a timestamp as answered, written the same way."""
-    return iso(at(text) + timedelta(seconds=seconds))
 
 
 def millis_between(start: str, end: str) -> int:

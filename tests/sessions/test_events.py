@@ -16,12 +16,11 @@ from tests.sessions.support import (
     URL_LIFETIME,
     Activity,
     Ended,
-    at,
     event_types,
     events,
-    later,
     path_of,
 )
+from tests.support import at, later
 
 WHOLE_MEETING = [
     "meeting.started",

@@ -19,12 +19,11 @@ from tests.sessions.support import (
     URL_LIFETIME,
     Activity,
     Ended,
-    at,
     end_a_meeting,
     millis_between,
     path_of,
 )
-from tests.support import Account
+from tests.support import Account, at
 
 CHAT_HEADER = (
     "id,participantId,sessionId,meetingId,displayName,pinned,isEdited,payloadType,payload,createdAt"

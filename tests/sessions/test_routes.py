@@ -18,13 +18,11 @@ from tests.sessions.support import (
     URL_LIFETIME,
     Activity,
     Ended,
-    at,
     event_types,
     events,
-    later,
     state,
 )
-from tests.support import Account
+from tests.support import Account, at, later
 
 MISSING = "00000000-0000-4000-8000-000000000000"
 

@@ -17,8 +17,8 @@ from cloudflare import Cloudflare
 from fastapi import FastAPI
 
 from meetd.config import Settings
-from tests.sessions.support import SPEECHES, TIMESTAMP, URL_LIFETIME, at
-from tests.support import Account, Server, free_port
+from tests.sessions.support import SPEECHES, TIMESTAMP, URL_LIFETIME
+from tests.support import Account, Server, at, free_port
 
 
 @pytest.fixture
