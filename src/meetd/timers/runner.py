@@ -4,6 +4,7 @@ are due (meetd.timers.service). A look costs one read; only due timers take a wr
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 from meetd.clock import clock
@@ -20,14 +21,18 @@ class TimerRunner:
         self._database = database
         self._downloads = downloads
         self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
 
     async def start(self) -> None:
+        self._stopping.clear()
         self._task = asyncio.create_task(self._loop(), name="meetd-timers")
 
     async def stop(self) -> None:
+        """After the round under way, if any: a round cut off in a thread would leave its
+        connection out of the pool when the database closes."""
         if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+            self._stopping.set()
+            await self._task
             self._task = None
 
     async def run_once(self) -> int:
@@ -41,9 +46,10 @@ class TimerRunner:
         return ran
 
     async def _loop(self) -> None:
-        while True:
+        while not self._stopping.is_set():
             try:
                 await self.run_once()
             except Exception:  # the database away for a moment: try again next time
                 log.exception("running the due timers failed")
-            await asyncio.sleep(INTERVAL_SECONDS)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), INTERVAL_SECONDS)
