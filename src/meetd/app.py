@@ -15,6 +15,7 @@ from meetd.deployment import open_deployment
 from meetd.timers.runner import TimerRunner
 from meetd.web import handlers, openapi, routes
 from meetd.web.middleware import RequestBody, RequestTarget, SdkPrefix
+from meetd.webhooks.worker import DeliveryWorker
 
 SDK_PREFIX = "/client/v4"
 TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
@@ -27,6 +28,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     await deployment.database.start()
     timers = TimerRunner(deployment.database, deployment.downloads)
     await timers.start()
+    webhooks = DeliveryWorker(deployment.database, deployment.webhook_keys, deployment.settings)
+    await webhooks.start()
     # What start-up made (modules, routes, models, compiled statements) lives as long as the
     # process: out of the collector's way, and collections rarer. Full collections otherwise
     # walked all of it every few hundred requests; writes' p99 fell from ~110 ms to ~50 ms.
@@ -38,6 +41,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     finally:
         gc.set_threshold(*threshold)
         gc.unfreeze()
+        await webhooks.stop()
         await timers.stop()
         await deployment.database.stop()
         deployment.database.dispose()

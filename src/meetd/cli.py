@@ -145,7 +145,8 @@ def verify_token(args: argparse.Namespace) -> int:
 def rotate_key(args: argparse.Namespace) -> int:
     with _opened(args) as deployment, deployment.database.transaction() as connection:
         lock_deployment(connection)
-        kid = deployment.signing_keys.create(connection)
+        keys = deployment.webhook_keys if args.webhooks else deployment.signing_keys
+        kid = keys.create(connection)
     print(kid)
     return 0
 
@@ -235,9 +236,14 @@ def build_parser() -> argparse.ArgumentParser:
         "rotate",
         help="start signing with a new key",
         description="Create a new signing key and sign new participant tokens with it. Tokens "
-        "signed with older keys stay valid until they expire. Prints the new key's id (kid).",
+        "signed with older keys stay valid until they expire. With --webhooks, a new key pair "
+        "for webhook deliveries instead: every process signs with it within seconds, and "
+        "/.well-known/webhooks.json publishes its public key. Prints the new key's id.",
     )
     rotate_parser.add_argument("--database-url", help=DATABASE_HELP)
+    rotate_parser.add_argument(
+        "--webhooks", action="store_true", help="rotate the key that signs webhook deliveries"
+    )
     rotate_parser.set_defaults(run=rotate_key)
     return parser
 

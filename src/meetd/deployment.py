@@ -19,6 +19,7 @@ from meetd.db.tables import meta
 from meetd.files.service import Downloads
 from meetd.keys import SigningKeys
 from meetd.ratelimit import TokenBuckets
+from meetd.webhooks.keys import WebhookKeys
 
 _FINGERPRINT_KEY = "secret_key_fingerprint"
 
@@ -33,6 +34,7 @@ class Deployment:
     database: Database
     storage_box: SecretBox
     signing_keys: SigningKeys
+    webhook_keys: WebhookKeys
     downloads: Downloads
     # API tokens are seen for a few seconds after they change; apps never change, and an
     # account's default app is its oldest, which stays so.
@@ -54,10 +56,12 @@ def open_deployment(settings: Settings) -> Deployment:
         signing_keys = SigningKeys(
             SecretBox(secret_key, "signing-keys"), token_lifetime=settings.token_lifetime
         )
+        webhook_keys = WebhookKeys(SecretBox(secret_key, "webhook-keys"))
         with database.transaction() as connection:
             lock_deployment(connection)
             _check_secret_key(connection, storage_box.fingerprint)
             signing_keys.ensure_current(connection)
+            webhook_keys.ensure_current(connection)
     except BaseException:
         database.dispose()
         raise
@@ -66,6 +70,7 @@ def open_deployment(settings: Settings) -> Deployment:
         database=database,
         storage_box=storage_box,
         signing_keys=signing_keys,
+        webhook_keys=webhook_keys,
         downloads=Downloads(derive_key(secret_key, "download-urls"), settings.public_url),
         requests=TokenBuckets(settings.rate_limit) if settings.rate_limit else None,
     )

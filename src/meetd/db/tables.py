@@ -369,3 +369,67 @@ events = Table(
     _timestamp("created_at"),
     Index(None, "app_id", "seq"),
 )
+
+# An app's webhooks (contract A10): where its events are sent.
+webhooks = Table(
+    "webhooks",
+    metadata,
+    _id(),
+    Column("app_id", Uuid(), ForeignKey("apps.id"), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("url", String(2048), nullable=False),
+    Column("events", _document(), nullable=False),
+    Column("enabled", Boolean(), nullable=False),
+    _timestamp("created_at"),
+    _timestamp("updated_at"),
+    # A second webhook with the URL of one the app has is refused.
+    UniqueConstraint("app_id", "url"),
+    Index(None, "app_id", "created_at"),
+)
+
+# One event for one webhook: written with the event, sent by the delivery worker
+# (meetd.webhooks.worker), kept as its log. Its id is the `rtk-uuid` of every attempt.
+deliveries = Table(
+    "deliveries",
+    metadata,
+    _sequence(),
+    Column("id", Uuid(), nullable=False, unique=True),
+    Column("webhook_id", Uuid(), ForeignKey("webhooks.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "event_seq",
+        Integer().with_variant(BigInteger(), "postgresql"),
+        ForeignKey("events.seq"),
+        nullable=False,
+    ),
+    # Deliveries of one meeting's events to one webhook go in order (the event's meeting).
+    Column("meeting_id", Uuid()),
+    Column("event", String(32), nullable=False),
+    Column("status", String(9), nullable=False),
+    Column("attempts", Integer(), nullable=False),
+    # attempts when last queued: the retry schedule restarts at a redelivery
+    Column("queued_at_attempt", Integer(), nullable=False),
+    Column("status_code", Integer()),
+    Column("error", String(1024)),
+    Column("headers", _document()),  # as last sent
+    # On the real clock, in ms since 1970: when it is due next (while PENDING), and until
+    # when a worker that claimed it has it (a crashed worker's claim runs out).
+    Column("next_attempt_ms", BigInteger()),
+    Column("claimed_until_ms", BigInteger()),
+    Column("last_attempt_at", UTCDateTime()),
+    _timestamp("created_at"),  # when the event happened (the app's clock)
+    CheckConstraint("status IN ('PENDING', 'DELIVERED', 'FAILED')", name="status"),
+    Index(None, "status", "next_attempt_ms"),
+    Index(None, "webhook_id", "meeting_id", "seq"),
+    Index(None, "webhook_id", "created_at", "seq"),
+)
+
+# RSA key pairs that sign webhook deliveries; the private half sealed under the secret key.
+# The newest signs; /.well-known/webhooks.json publishes its public half.
+webhook_keys = Table(
+    "webhook_keys",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("private_key", LargeBinary(), nullable=False),
+    Column("public_pem", String(1024), nullable=False),
+    _timestamp("created_at"),
+)

@@ -14,6 +14,7 @@ from meetd.participants import routes as participants
 from meetd.presets import routes as presets
 from meetd.sessions import routes as sessions
 from meetd.web.context import KIT_PREFIX, LEGACY_PREFIX
+from meetd.webhooks import routes as webhooks
 
 
 def mount(app: FastAPI) -> None:
@@ -27,6 +28,8 @@ def mount(app: FastAPI) -> None:
     app.include_router(sessions.active_router, prefix=in_app)
     app.include_router(activity.router, prefix=in_app)
     app.include_router(activity.clock_router, prefix=in_app)
+    app.include_router(webhooks.router, prefix=in_app)
+    app.include_router(webhooks.deliveries_router, prefix=in_app)
     app.include_router(apps.router, prefix=KIT_PREFIX)
     for router in (meetings.router, participants.router):
         app.include_router(
@@ -34,3 +37,4 @@ def mount(app: FastAPI) -> None:
         )
     app.include_router(participants.jwks_router)
     app.include_router(files.router)
+    app.include_router(webhooks.public_key_router)

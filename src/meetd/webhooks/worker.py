@@ -1,0 +1,175 @@
+"""The delivery worker of a `meetd serve` process (contract A10).
+
+Each round claims the deliveries that are due and whose turn it is (nothing earlier of the
+same meeting pending for the same webhook), for as long as an attempt may take plus a
+margin, in one write; sends them at once, each signed over the exact bytes sent; and writes
+every outcome in one more write. A process that dies mid-round leaves its claims to run out:
+another process (or this one, restarted) sends those deliveries again (at least once).
+
+    2xx                          DELIVERED
+    5xx, timeout, no connection  retried after the next wait of the schedule, or FAILED
+    any other status             FAILED at once (the real service does not retry those)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from anyio.to_thread import run_sync
+from sqlalchemy.engine import Connection
+
+from meetd import __version__
+from meetd.clock import clock
+from meetd.config import Settings
+from meetd.db.engine import Database
+from meetd.webhooks import destinations, store
+from meetd.webhooks.keys import WebhookKeys
+
+log = logging.getLogger("meetd.webhooks")
+BATCH = 200
+IDLE_SECONDS = 0.05  # how often an idle worker looks for due deliveries
+CLAIM_MARGIN_MS = 5_000
+SIGNATURES_KEPT = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    seq: int
+    values: dict[str, Any]
+
+
+class DeliveryWorker:
+    def __init__(self, database: Database, keys: WebhookKeys, settings: Settings) -> None:
+        self._database = database
+        self._keys = keys
+        self._schedule = settings.webhook_retry_schedule
+        self._timeout = settings.webhook_timeout
+        self._policy = settings.webhook_destinations
+        self._stopping = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._client: httpx.AsyncClient | None = None
+        # One signature per event body, whatever the webhooks and attempts it goes to.
+        self._signatures: OrderedDict[tuple[str, Any], str] = OrderedDict()
+
+    async def start(self) -> None:
+        self._stopping.clear()
+        # One client: its pool keeps connections to each destination open between rounds.
+        self._client = httpx.AsyncClient(
+            timeout=self._timeout,
+            follow_redirects=False,
+            limits=httpx.Limits(max_connections=BATCH, max_keepalive_connections=BATCH),
+            headers={"user-agent": f"meetd/{__version__} webhooks"},
+        )
+        self._task = asyncio.create_task(self._loop(), name="meetd-webhooks")
+
+    async def stop(self) -> None:
+        """After the round under way: what it sent is recorded, not sent again."""
+        if self._task is not None:
+            self._stopping.set()
+            await self._task
+            self._task = None
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def _loop(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                busy = await self.run_once()
+            except Exception:  # the database away for a moment: try again
+                log.exception("delivering webhooks failed")
+                busy = 0
+            if not busy:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), IDLE_SECONDS)
+
+    async def run_once(self) -> int:
+        """One round; how many deliveries it attempted."""
+        now_ms = clock.now_millis()
+        if not await self._database.scan(store.any_due, now_ms=now_ms):
+            return 0
+        until_ms = now_ms + int(self._timeout * 1000) + CLAIM_MARGIN_MS
+        claimed = await self._database.write(
+            store.claim_due, now_ms=now_ms, until_ms=until_ms, limit=BATCH
+        )
+        if not claimed:
+            return 0
+        kid, _ = await self._database.read(self._keys.current)
+        # An RSA signature takes about a millisecond: a round's are made in a thread, so that
+        # requests keep being served meanwhile.
+        await run_sync(self._sign_all, kid, claimed)
+        outcomes = await asyncio.gather(*(self._attempt(row, kid) for row in claimed))
+        await self._database.write(_record, outcomes=outcomes)
+        return len(claimed)
+
+    def _sign_all(self, kid: str, rows: Sequence[Any]) -> None:
+        """Each body's signature, made once however many webhooks and attempts it goes to."""
+        for row in rows:
+            key = (kid, row["event_id"])
+            if key not in self._signatures:
+                self._signatures[key] = self._keys.sign(kid, row["body"])
+        while len(self._signatures) > SIGNATURES_KEPT:
+            self._signatures.popitem(last=False)
+
+    async def _attempt(self, row: Any, kid: str) -> Outcome:
+        headers = {
+            "content-type": "application/json",
+            "rtk-signature": self._signatures[kid, row["event_id"]],
+            "rtk-uuid": str(row["id"]),
+            "rtk-webhook-id": str(row["webhook_id"]),
+        }
+        attempt = {"attempts": row["attempts"] + 1, "headers": headers}
+        assert self._client is not None
+        try:
+            await destinations.check(row["url"], self._policy)
+            response = await self._client.post(row["url"], content=row["body"], headers=headers)
+        except destinations.Refused as refused:
+            return self._failed(row, attempt, None, str(refused))
+        except httpx.TimeoutException:
+            return self._retry(row, attempt, None, f"no answer within {self._timeout:g} s")
+        except httpx.HTTPError as error:
+            return self._retry(row, attempt, None, f"{type(error).__name__}: {error}"[:1024])
+        code = response.status_code
+        if 200 <= code < 300:
+            return self._finished(row, attempt, "DELIVERED", code, None)
+        if code >= 500:
+            return self._retry(row, attempt, code, f"the receiver answered {code}")
+        return self._failed(row, attempt, code, f"the receiver answered {code}; not retried")
+
+    def _retry(self, row: Any, attempt: dict[str, Any], code: int | None, error: str) -> Outcome:
+        retries = row["attempts"] - row["queued_at_attempt"]  # before this attempt
+        if retries >= len(self._schedule):
+            return self._failed(row, attempt, code, f"{error}; no retries left")
+        wait_ms = int(self._schedule[retries] * 1000)
+        outcome = self._finished(row, attempt, "PENDING", code, error)
+        outcome.values["next_attempt_ms"] = clock.now_millis() + wait_ms
+        return outcome
+
+    def _failed(self, row: Any, attempt: dict[str, Any], code: int | None, error: str) -> Outcome:
+        return self._finished(row, attempt, "FAILED", code, error)
+
+    def _finished(
+        self, row: Any, attempt: dict[str, Any], status: str, code: int | None, error: str | None
+    ) -> Outcome:
+        values = {
+            **attempt,
+            "status": status,
+            "status_code": code,
+            "error": error,
+            "last_attempt_at": clock.now(),
+            "next_attempt_ms": None,
+            "claimed_until_ms": None,
+        }
+        return Outcome(row["seq"], values)
+
+
+def _record(connection: Connection, *, outcomes: list[Outcome]) -> None:
+    for outcome in outcomes:
+        store.record_attempt(connection, outcome.seq, outcome.values)
