@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import httpx
 import jwt
 import pytest
 from cloudflare import Cloudflare
@@ -17,7 +19,7 @@ from meetd.accounts import service as accounts
 from meetd.config import Settings
 from meetd.deployment import open_deployment
 from meetd.keys import CURRENT_KEY_SECONDS
-from tests.support import SECRET_KEY, Account, ServeProcess, environment
+from tests.support import SECRET_KEY, Account, ServeProcess, environment, free_port
 
 README = Path(__file__).parents[1] / "README.md"
 
@@ -188,6 +190,19 @@ class TestHelp:
         assert expected in result.stdout
 
 
+def listening(port: int, timeout: float = 10) -> None:
+    """Once something accepts connections on the port."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 class TestServe:
     def test_quickstart_from_the_readme_works_and_data_survives_a_restart(
         self, tmp_path: Path, empty_database_url: str
@@ -267,6 +282,48 @@ class TestServe:
                 assert line[:5] == shown[:5]  # the hour and the minute
             else:
                 assert line == shown
+
+    def test_the_webhook_receiver_from_the_readme_verifies_deliveries(
+        self, tmp_path: Path, empty_database_url: str
+    ) -> None:
+        script = re.search(r"```python\n(# receiver\.py\n.*?)```", README.read_text(), re.S)
+        assert script is not None
+        port = free_port()
+        with ServeProcess("--database-url", empty_database_url) as server:
+            # The README's addresses, made this run's.
+            text = script.group(1).replace("http://127.0.0.1:8787", server.origin)
+            (tmp_path / "receiver.py").write_text(text.replace("9000", str(port)))
+            with subprocess.Popen(
+                [sys.executable, "receiver.py"], cwd=tmp_path, stdout=subprocess.PIPE, text=True
+            ) as receiver:
+                listening(port)
+                env = server.exported()
+                headers = {"Authorization": f"Bearer {env['CLOUDFLARE_API_TOKEN']}"}
+                kit = f"{server.base_url}/accounts/{env['CLOUDFLARE_ACCOUNT_ID']}/realtime/kit"
+                with httpx.Client(headers=headers, timeout=10) as client:
+                    app = client.post(f"{kit}/apps", json={"name": "hooks"}).json()["data"]["app"]
+                    in_app = f"{kit}/{app['id']}"
+                    hook = {
+                        "name": "receiver",
+                        "url": f"http://127.0.0.1:{port}/",
+                        "events": ["meeting.started", "meeting.participantJoined"],
+                    }
+                    assert client.post(f"{in_app}/webhooks", json=hook).status_code == 201
+                    meeting = client.post(f"{in_app}/meetings", json={}).json()["data"]["id"]
+                    client.post(
+                        f"{in_app}/meetings/{meeting}/participants",
+                        json={"custom_participant_id": "alice", "preset_name": "group_call_host"},
+                    )
+                    joined = client.post(
+                        f"{in_app}/meetings/{meeting}/simulate/join",
+                        json={"custom_participant_id": "alice"},
+                    )
+                    assert joined.status_code == 201
+                assert receiver.stdout is not None
+                lines = [receiver.stdout.readline().split() for _ in range(2)]
+                receiver.kill()
+
+        assert [event for _, event in lines] == ["meeting.started", "meeting.participantJoined"]
 
     def test_refuses_a_secret_key_other_than_the_databases(self, database_url: str) -> None:
         result = meetd("serve", "--database-url", database_url, MEETD_SECRET_KEY="another-" * 5)
