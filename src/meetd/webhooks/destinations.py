@@ -17,6 +17,10 @@ class Refused(Exception):
     """The destination is not allowed; the message says why, for the delivery log."""
 
 
+class Unresolved(Exception):
+    """The name did not resolve: perhaps for a moment (a delivery is retried)."""
+
+
 async def check(url: str, policy: str) -> None:
     if policy != PUBLIC:
         return
@@ -36,7 +40,7 @@ async def _addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Ad
     try:
         found = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
     except OSError:
-        raise Refused(f"{host} does not resolve") from None
+        raise Unresolved(f"{host} does not resolve") from None
     addresses = []
     for *_, sockaddr in found:
         address = ipaddress.ip_address(sockaddr[0])

@@ -7,6 +7,7 @@ import uuid
 
 from fastapi import APIRouter, Request, Response
 from pydantic_core import to_json
+from starlette.convertors import Convertor, register_url_convertor
 
 from meetd.deployment import Deployment
 from meetd.errors import Invalid
@@ -22,6 +23,21 @@ from meetd.webhooks.schemas import (
     WebhookUpdate,
 )
 
+
+class _WebhookId(Convertor[str]):
+    """Any path segment but `all`: PUT /webhooks/all is a 405 (only GET serves it), not a
+    webhook id that is not a UUID."""
+
+    regex = "(?!all$)[^/]+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("webhook_id", _WebhookId())
 router = APIRouter(prefix="/webhooks", tags=["Webhooks"])
 deliveries_router = APIRouter(prefix="/webhooks/{webhook_id}/deliveries", tags=["meetd extensions"])
 public_key_router = APIRouter(tags=["meetd extensions"])
@@ -32,7 +48,7 @@ async def _check_destination(ctx: InApp, url: str | None) -> None:
     if url is not None:
         try:
             await destinations.check(url, ctx.deployment.settings.webhook_destinations)
-        except destinations.Refused as refused:
+        except (destinations.Refused, destinations.Unresolved) as refused:
             raise Invalid("url", f"not allowed: {refused}") from None
 
 
@@ -62,13 +78,15 @@ async def list_webhook_events(ctx: AppCtx) -> Response:
     return reply(list(EVENT_NAMES))
 
 
-@router.get("/{webhook_id}", response_model=Envelope[WebhookRead], summary="Fetch a webhook")
+@router.get(
+    "/{webhook_id:webhook_id}", response_model=Envelope[WebhookRead], summary="Fetch a webhook"
+)
 async def get_webhook(ctx: AppCtx, webhook_id: uuid.UUID) -> Response:
     return reply(await ctx.read(service.read_webhook, app_id=ctx.app.id, webhook_id=webhook_id))
 
 
 @router.patch(
-    "/{webhook_id}",
+    "/{webhook_id:webhook_id}",
     response_model=Envelope[WebhookRead],
     responses=CONFLICT,
     summary="Edit a webhook",
@@ -84,7 +102,7 @@ async def update_webhook(ctx: AppCtx, webhook_id: uuid.UUID) -> Response:
 
 
 @router.put(
-    "/{webhook_id}",
+    "/{webhook_id:webhook_id}",
     response_model=Envelope[WebhookRead],
     responses=CONFLICT,
     summary="Replace a webhook",
@@ -99,7 +117,9 @@ async def replace_webhook(ctx: AppCtx, webhook_id: uuid.UUID) -> Response:
     return reply(webhook)
 
 
-@router.delete("/{webhook_id}", response_model=Envelope[WebhookRead], summary="Delete a webhook")
+@router.delete(
+    "/{webhook_id:webhook_id}", response_model=Envelope[WebhookRead], summary="Delete a webhook"
+)
 async def delete_webhook(ctx: AppCtx, webhook_id: uuid.UUID) -> Response:
     return reply(await ctx.write(service.delete_webhook, app_id=ctx.app.id, webhook_id=webhook_id))
 

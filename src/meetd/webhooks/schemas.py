@@ -28,6 +28,10 @@ DeliveryStatus = Literal["PENDING", "DELIVERED", "FAILED"]
 def _http(value: str) -> str:
     if not value.lower().startswith(("http://", "https://")):
         raise PydanticCustomError("url", "must be an http or https URL")
+    if not (value.isascii() and value.isprintable()):
+        raise PydanticCustomError(
+            "url", "must be printable ASCII, as a URI is: percent-encode other characters"
+        )
     return value
 
 
@@ -36,7 +40,9 @@ def _distinct(value: list[str]) -> list[str]:
 
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=255), Clean]
-Url = Annotated[Uri, AfterValidator(_http)]
+Url = Annotated[
+    Uri, AfterValidator(_http), Field(json_schema_extra={"pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"})
+]
 Events = Annotated[list[EventName], Field(min_length=1, max_length=9), AfterValidator(_distinct)]
 
 

@@ -23,8 +23,10 @@ _DELETE = delete(webhooks).where(w.id == bindparam("webhook_id"))
 _DELETE_DELIVERIES = delete(deliveries).where(d.webhook_id == bindparam("webhook_id"))
 _FAIL_PENDING = (
     update(deliveries)
-    .where(d.webhook_id == bindparam("webhook_id"), d.status == "PENDING")
-    .values(status="FAILED", error=bindparam("error"), next_attempt_ms=None, claimed_until_ms=None)
+    .where(d.webhook_id == bindparam("failing_webhook"), d.status == "PENDING")
+    .values(
+        status="FAILED", error=bindparam("failure"), next_attempt_ms=None, claimed_until_ms=None
+    )
 )
 _LOGGED = select(deliveries, e.body).join(events, e.seq == d.event_seq)
 _DELIVERY = _LOGGED.where(d.id == bindparam("delivery_id"), d.webhook_id == bindparam("webhook_id"))
@@ -101,7 +103,7 @@ def delete_webhook(connection: Connection, webhook_id: uuid.UUID) -> None:
 
 
 def fail_pending(connection: Connection, webhook_id: uuid.UUID, error: str) -> None:
-    connection.execute(_FAIL_PENDING, {"webhook_id": webhook_id, "error": error})
+    connection.execute(_FAIL_PENDING, {"failing_webhook": webhook_id, "failure": error})
 
 
 def subscribed(connection: Connection, *, app_id: uuid.UUID, event: str) -> list[uuid.UUID]:

@@ -132,6 +132,8 @@ class DeliveryWorker:
             response = await self._client.post(row["url"], content=row["body"], headers=headers)
         except destinations.Refused as refused:
             return self._failed(row, attempt, None, str(refused))
+        except destinations.Unresolved as unresolved:
+            return self._retry(row, attempt, None, str(unresolved))
         except httpx.TimeoutException:
             return self._retry(row, attempt, None, f"no answer within {self._timeout:g} s")
         except httpx.HTTPError as error:
