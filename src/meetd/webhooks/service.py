@@ -65,9 +65,11 @@ def create_webhook(
         "updated_at": now,
     }
     try:
-        store.insert_webhook(connection, row)
+        with connection.begin_nested():
+            store.insert_webhook(connection, row)
     except IntegrityError:  # a concurrent create took the URL between the check and the write
-        raise _url_taken(data.url, None) from None
+        _check_url_is_free(connection, app_id=app_id, url=data.url)
+        raise
     return view(row)
 
 
@@ -100,9 +102,11 @@ def _change(connection: Connection, webhook: Record, values: dict[str, Any]) -> 
         store.fail_pending(connection, webhook["id"], DISABLED)
     values["updated_at"] = clock.app_now(connection, webhook["app_id"])
     try:
-        store.update_webhook(connection, webhook["id"], values)
-    except IntegrityError:
-        raise _url_taken(values["url"], None) from None
+        with connection.begin_nested():
+            store.update_webhook(connection, webhook["id"], values)
+    except IntegrityError:  # a concurrent change took the URL between the check and the write
+        _check_url_is_free(connection, app_id=webhook["app_id"], url=values["url"])
+        raise
     return view({**webhook, **values})
 
 
@@ -121,9 +125,8 @@ def _check_url_is_free(connection: Connection, *, app_id: uuid.UUID, url: str) -
         raise _url_taken(url, taken)
 
 
-def _url_taken(url: str, webhook_id: uuid.UUID | None) -> Conflict:
-    which = f"webhook {webhook_id}" if webhook_id else "another webhook"
-    return Conflict(f"url: {which} of this app already sends to this URL")
+def _url_taken(url: str, webhook_id: uuid.UUID) -> Conflict:
+    return Conflict(f"url: webhook {webhook_id} of this app already sends to this URL")
 
 
 # -- the delivery log -------------------------------------------------------------------------
@@ -165,7 +168,9 @@ def redeliver(
 ) -> dict[str, Any]:
     """A delivered or failed delivery, queued again with the same id; its attempts keep
     counting, and the retry schedule starts over."""
-    get_webhook(connection, app_id=app_id, webhook_id=webhook_id)
+    webhook = get_webhook(connection, app_id=app_id, webhook_id=webhook_id)
+    if not webhook["enabled"]:
+        raise Conflict(f"The webhook {webhook_id} is disabled: enable it to send again")
     row = store.get_delivery(connection, webhook_id=webhook_id, delivery_id=delivery_id)
     if row is None:
         raise NotFound(f"No delivery with id {delivery_id} of this webhook")

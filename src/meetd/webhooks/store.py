@@ -35,6 +35,7 @@ _UPDATE_DELIVERY = update(deliveries).where(d.seq == bindparam("delivery_seq"))
 # or deleted meanwhile has failed or dropped it.
 _RECORD_ATTEMPT = _UPDATE_DELIVERY.where(d.status == "PENDING")
 
+_UNCLAIMED = d.claimed_until_ms.is_(None) | (d.claimed_until_ms < bindparam("now_ms"))
 # Due deliveries whose turn it is: nothing earlier of the same meeting still pending for the
 # same webhook (events of one meeting reach a webhook in order), and no live claim on them.
 _earlier = aliased(deliveries)
@@ -54,7 +55,8 @@ _DUE = (
     .where(
         d.status == "PENDING",
         d.next_attempt_ms <= bindparam("now_ms"),
-        (d.claimed_until_ms.is_(None)) | (d.claimed_until_ms < bindparam("now_ms")),
+        _UNCLAIMED,
+        w.enabled.is_(True),
         ~exists().where(
             and_(
                 _earlier.c.webhook_id == d.webhook_id,
@@ -70,7 +72,9 @@ _DUE = (
 # Each delivery is claimed by one process: others skip the rows this transaction locked.
 _CLAIM = _DUE.with_for_update(of=deliveries, skip_locked=True)
 _ANY_DUE = (
-    select(d.seq).where(d.status == "PENDING", d.next_attempt_ms <= bindparam("now_ms")).limit(1)
+    select(d.seq)
+    .where(d.status == "PENDING", d.next_attempt_ms <= bindparam("now_ms"), _UNCLAIMED)
+    .limit(1)
 )
 
 

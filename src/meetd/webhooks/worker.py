@@ -1,10 +1,12 @@
 """The delivery worker of a `meetd serve` process (contract A10).
 
-Each round claims the deliveries that are due and whose turn it is (nothing earlier of the
+The worker claims the deliveries that are due and whose turn it is (nothing earlier of the
 same meeting pending for the same webhook), for as long as an attempt may take plus a
-margin, in one write; sends them at once, each signed over the exact bytes sent; and writes
-every outcome in one more write. A process that dies mid-round leaves its claims to run out:
-another process (or this one, restarted) sends those deliveries again (at least once).
+margin, and sends each on its own: one slow receiver holds up nothing but its own meeting's
+next events. Each outcome is written as soon as it is known (on SQLite, the writer commits
+the outcomes that arrive together in one go). A process that dies mid-attempt leaves its
+claims to run out: another process (or this one, restarted) sends those deliveries again
+(at least once).
 
     2xx                          DELIVERED
     5xx, timeout, no connection  retried after the next wait of the schedule, or FAILED
@@ -14,7 +16,6 @@ another process (or this one, restarted) sends those deliveries again (at least 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -33,7 +34,7 @@ from meetd.webhooks import destinations, store
 from meetd.webhooks.keys import WebhookKeys
 
 log = logging.getLogger("meetd.webhooks")
-BATCH = 200
+IN_FLIGHT = 200  # attempts under way at once in a process
 IDLE_SECONDS = 0.05  # how often an idle worker looks for due deliveries
 CLAIM_MARGIN_MS = 5_000
 SIGNATURES_KEPT = 10_000
@@ -53,28 +54,31 @@ class DeliveryWorker:
         self._timeout = settings.webhook_timeout
         self._policy = settings.webhook_destinations
         self._stopping = asyncio.Event()
+        self._ended = asyncio.Event()  # an attempt ended: its meeting's next may be due
         self._task: asyncio.Task[None] | None = None
+        self._in_flight: set[asyncio.Task[None]] = set()
         self._client: httpx.AsyncClient | None = None
         # One signature per event body, whatever the webhooks and attempts it goes to.
         self._signatures: OrderedDict[tuple[str, Any], str] = OrderedDict()
 
     async def start(self) -> None:
         self._stopping.clear()
-        # One client: its pool keeps connections to each destination open between rounds.
+        # One client: its pool keeps connections to each destination open.
         self._client = httpx.AsyncClient(
             timeout=self._timeout,
             follow_redirects=False,
-            limits=httpx.Limits(max_connections=BATCH, max_keepalive_connections=BATCH),
+            limits=httpx.Limits(max_connections=IN_FLIGHT, max_keepalive_connections=IN_FLIGHT),
             headers={"user-agent": f"meetd/{__version__} webhooks"},
         )
         self._task = asyncio.create_task(self._loop(), name="meetd-webhooks")
 
     async def stop(self) -> None:
-        """After the round under way: what it sent is recorded, not sent again."""
+        """After the attempts under way: what they sent is recorded, not sent again."""
         if self._task is not None:
             self._stopping.set()
             await self._task
             self._task = None
+        await asyncio.gather(*self._in_flight)
         if self._client is not None:
             await self._client.aclose()
             self._client = None
@@ -82,32 +86,50 @@ class DeliveryWorker:
     async def _loop(self) -> None:
         while not self._stopping.is_set():
             try:
-                busy = await self.run_once()
+                claimed = await self.run_once()
             except Exception:  # the database away for a moment: try again
                 log.exception("delivering webhooks failed")
-                busy = 0
-            if not busy:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stopping.wait(), IDLE_SECONDS)
+                claimed = 0
+            if not claimed:
+                await self._pause()
+
+    async def _pause(self) -> None:
+        """Until an attempt ends, the worker is stopped, or IDLE_SECONDS pass."""
+        self._ended.clear()
+        waits = [asyncio.ensure_future(event.wait()) for event in (self._stopping, self._ended)]
+        await asyncio.wait(waits, timeout=IDLE_SECONDS, return_when=asyncio.FIRST_COMPLETED)
+        for wait in waits:
+            wait.cancel()
 
     async def run_once(self) -> int:
-        """One round; how many deliveries it attempted."""
+        """Claim what is due, up to IN_FLIGHT attempts at once, and start sending it; how
+        many deliveries it claimed."""
+        room = IN_FLIGHT - len(self._in_flight)
         now_ms = clock.now_millis()
-        if not await self._database.scan(store.any_due, now_ms=now_ms):
+        if room <= 0 or not await self._database.scan(store.any_due, now_ms=now_ms):
             return 0
         until_ms = now_ms + int(self._timeout * 1000) + CLAIM_MARGIN_MS
         claimed = await self._database.write(
-            store.claim_due, now_ms=now_ms, until_ms=until_ms, limit=BATCH
+            store.claim_due, now_ms=now_ms, until_ms=until_ms, limit=room
         )
-        if not claimed:
-            return 0
-        kid, _ = await self._database.read(self._keys.current)
-        # An RSA signature takes about a millisecond: a round's are made in a thread, so that
-        # requests keep being served meanwhile.
-        await run_sync(self._sign_all, kid, claimed)
-        outcomes = await asyncio.gather(*(self._attempt(row, kid) for row in claimed))
-        await self._database.write(_record, outcomes=outcomes)
+        if claimed:
+            kid, _ = await self._database.read(self._keys.current)
+            # An RSA signature takes about a millisecond: they are made in a thread, so that
+            # requests keep being served meanwhile.
+            await run_sync(self._sign_all, kid, claimed)
+            for row in claimed:
+                task = asyncio.create_task(self._deliver(row, kid))
+                self._in_flight.add(task)
+                task.add_done_callback(self._in_flight.discard)
         return len(claimed)
+
+    async def _deliver(self, row: Any, kid: str) -> None:
+        outcome = await self._attempt(row, kid)
+        try:
+            await self._database.write(_record, outcome=outcome)
+        except Exception:  # unrecorded, its claim runs out and it is sent again
+            log.exception("recording a webhook delivery failed")
+        self._ended.set()
 
     def _sign_all(self, kid: str, rows: Sequence[Any]) -> None:
         """Each body's signature, made once however many webhooks and attempts it goes to."""
@@ -129,12 +151,14 @@ class DeliveryWorker:
         assert self._client is not None
         try:
             await destinations.check(row["url"], self._policy)
-            response = await self._client.post(row["url"], content=row["body"], headers=headers)
+            # The whole attempt, however slowly the receiver answers, within the timeout.
+            async with asyncio.timeout(self._timeout):
+                response = await self._client.post(row["url"], content=row["body"], headers=headers)
         except destinations.Refused as refused:
             return self._failed(row, attempt, None, str(refused))
         except destinations.Unresolved as unresolved:
             return self._retry(row, attempt, None, str(unresolved))
-        except httpx.TimeoutException:
+        except (TimeoutError, httpx.TimeoutException):
             return self._retry(row, attempt, None, f"no answer within {self._timeout:g} s")
         except httpx.HTTPError as error:
             return self._retry(row, attempt, None, f"{type(error).__name__}: {error}"[:1024])
@@ -172,6 +196,5 @@ class DeliveryWorker:
         return Outcome(row["seq"], values)
 
 
-def _record(connection: Connection, *, outcomes: list[Outcome]) -> None:
-    for outcome in outcomes:
-        store.record_attempt(connection, outcome.seq, outcome.values)
+def _record(connection: Connection, *, outcome: Outcome) -> None:
+    store.record_attempt(connection, outcome.seq, outcome.values)
