@@ -124,12 +124,13 @@ class DeliveryWorker:
         return len(claimed)
 
     async def _deliver(self, row: Any, kid: str) -> None:
-        outcome = await self._attempt(row, kid)
         try:
+            outcome = await self._attempt(row, kid)
             await self._database.write(_record, outcome=outcome)
         except Exception:  # unrecorded, its claim runs out and it is sent again
-            log.exception("recording a webhook delivery failed")
-        self._ended.set()
+            log.exception("a webhook delivery failed unrecorded; it will be sent again")
+        finally:
+            self._ended.set()
 
     def _sign_all(self, kid: str, rows: Sequence[Any]) -> None:
         """Each body's signature, made once however many webhooks and attempts it goes to."""
