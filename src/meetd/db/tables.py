@@ -419,7 +419,8 @@ deliveries = Table(
     _timestamp("created_at"),  # when the event happened (the app's clock)
     CheckConstraint("status IN ('PENDING', 'DELIVERED', 'FAILED')", name="status"),
     Index(None, "status", "next_attempt_ms"),
-    Index(None, "webhook_id", "meeting_id", "seq"),
+    # Each meeting's next pending delivery to each webhook, found from this index alone.
+    Index(None, "status", "webhook_id", "meeting_id", "seq"),
     Index(None, "webhook_id", "created_at", "seq"),
 )
 

@@ -6,9 +6,8 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, RowMapping, and_, bindparam, delete, exists, select, update
+from sqlalchemy import Row, RowMapping, bindparam, delete, func, select, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import aliased
 
 from meetd.db.paging import fetch_page
 from meetd.db.tables import deliveries, events, webhooks
@@ -36,9 +35,12 @@ _UPDATE_DELIVERY = update(deliveries).where(d.seq == bindparam("delivery_seq"))
 _RECORD_ATTEMPT = _UPDATE_DELIVERY.where(d.status == "PENDING")
 
 _UNCLAIMED = d.claimed_until_ms.is_(None) | (d.claimed_until_ms < bindparam("now_ms"))
-# Due deliveries whose turn it is: nothing earlier of the same meeting still pending for the
-# same webhook (events of one meeting reach a webhook in order), and no live claim on them.
-_earlier = aliased(deliveries)
+# Each meeting's next pending delivery to each webhook: events of one meeting reach a
+# webhook in order. (Deliveries of no meeting go in order per webhook.)
+_NEXT_IN_LINE = (
+    select(func.min(d.seq)).where(d.status == "PENDING").group_by(d.webhook_id, d.meeting_id)
+)
+# Those that are due, not claimed, and of an enabled webhook.
 _DUE = (
     select(
         d.seq,
@@ -53,18 +55,10 @@ _DUE = (
     .join(events, e.seq == d.event_seq)
     .join(webhooks, w.id == d.webhook_id)
     .where(
-        d.status == "PENDING",
+        d.seq.in_(_NEXT_IN_LINE),
         d.next_attempt_ms <= bindparam("now_ms"),
         _UNCLAIMED,
         w.enabled.is_(True),
-        ~exists().where(
-            and_(
-                _earlier.c.webhook_id == d.webhook_id,
-                _earlier.c.meeting_id == d.meeting_id,
-                _earlier.c.status == "PENDING",
-                _earlier.c.seq < d.seq,
-            )
-        ),
     )
     .order_by(d.seq)
     .limit(bindparam("limit"))

@@ -100,15 +100,15 @@ def upgrade() -> None:
         unique=False,
     )
     op.create_index(
-        op.f("ix_deliveries_webhook_id_meeting_id_seq"),
+        op.f("ix_deliveries_status_webhook_id_meeting_id_seq"),
         "deliveries",
-        ["webhook_id", "meeting_id", "seq"],
+        ["status", "webhook_id", "meeting_id", "seq"],
         unique=False,
     )
 
 
 def downgrade() -> None:
-    op.drop_index(op.f("ix_deliveries_webhook_id_meeting_id_seq"), table_name="deliveries")
+    op.drop_index(op.f("ix_deliveries_status_webhook_id_meeting_id_seq"), table_name="deliveries")
     op.drop_index(op.f("ix_deliveries_webhook_id_created_at_seq"), table_name="deliveries")
     op.drop_index(op.f("ix_deliveries_status_next_attempt_ms"), table_name="deliveries")
     op.drop_table("deliveries")
