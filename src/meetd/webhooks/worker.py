@@ -34,6 +34,9 @@ from meetd.webhooks import destinations, store
 from meetd.webhooks.keys import WebhookKeys
 
 log = logging.getLogger("meetd.webhooks")
+# httpx logs every request at INFO: a line per delivery, and a receiver's URL may carry a
+# credential in its query. The delivery log is where attempts are seen.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 IN_FLIGHT = 200  # attempts under way at once in a process
 IDLE_SECONDS = 0.05  # how often an idle worker looks for due deliveries
 CLAIM_MARGIN_MS = 5_000
