@@ -1,9 +1,10 @@
 """meetd's benchmark: throughput and latency per operation beside the floor of its server
 stack and beside Prism (the mock server a user would otherwise run on the reference spec),
-the cost of its queries at 1,000,000 meetings against 10,000, and its memory under a long
-mixed load; then the targets, met or not. See bench/README.md.
+the cost of its queries at 1,000,000 meetings against 10,000, its memory under a long
+mixed load, and its webhook deliveries (bench/webhooks.py); then the targets, met or not.
+See bench/README.md.
 
-    python bench/run.py [--smoke] [--runs N] [--output FILE]
+    python bench/run.py [--smoke] [--only PART] [--sqlite-only] [--runs N] [--output FILE]
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ SEARCH_TERM = "zebra"  # in exactly SEARCH_HITS titles, whatever the number of m
 SEARCH_HITS = 20
 WINDOW = timedelta(hours=1)  # meetings are one second apart: 3,600 fall in any full hour
 WORDS = ["weekly", "sync", "planning", "review", "standup", "retro", "demo", "kickoff", "budget"]
+# bench/webhooks.py imports this module's helpers as `run`: the same module when it is the
+# script, not a second copy.
+sys.modules.setdefault("run", sys.modules[__name__])
 
 
 @dataclass
@@ -239,21 +243,27 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(command: list[str], env: dict[str, str]) -> Iterator[tuple[str, int]]:
-    """A server pinned to SERVER_CORE; yields its base URL and process id."""
+def serving(
+    command: list[str], env: dict[str, str], core: str = SERVER_CORE
+) -> Iterator[tuple[str, int]]:
+    """A server pinned to `core`; yields its base URL and process id."""
     port = free_port()
+    # Its log goes to a file: a pipe that nobody reads fills up, and the server stops at its
+    # next line (meetd logs a line per webhook delivery at info).
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (closed below, with the server)
     process = subprocess.Popen(
-        ["taskset", "-c", SERVER_CORE, *command, "--port", str(port)],
+        ["taskset", "-c", core, *command, "--port", str(port)],
         env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"server exited: {process.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
+                log.seek(0)
+                raise RuntimeError(f"server exited: {log.read().decode()[-2000:]}")
             try:
                 httpx.get(base + "/", timeout=1)
                 break
@@ -265,6 +275,7 @@ def serving(command: list[str], env: dict[str, str]) -> Iterator[tuple[str, int]
     finally:
         process.terminate()
         process.wait(timeout=30)
+        log.close()
 
 
 def meetd_server(database_url: str) -> Any:
@@ -706,6 +717,8 @@ def targets_table(targets: list[Target]) -> str:
             measured = f"{t.measured:.1f} ms"
         elif t.judged_on == "prism":
             measured = f"{t.measured:.2f}x"
+        elif t.judged_on == "seconds":
+            measured = f"{t.measured:.1f} s"
         else:
             measured = f"{t.measured:.2f}"
         met = {True: "yes", False: "no", None: ""}[t.met]
@@ -736,7 +749,9 @@ def main() -> int:
     parser.add_argument("--output", type=Path, default=BENCH / "results" / "latest.json")
     parser.add_argument("--sqlite-only", action="store_true")
     parser.add_argument(
-        "--only", choices=("throughput", "scale", "memory"), help="run one part, not all three"
+        "--only",
+        choices=("throughput", "scale", "memory", "webhooks"),
+        help="run one part, not all four",
     )
     parser.add_argument(
         "--runs",
@@ -779,6 +794,13 @@ def main() -> int:
         results += scale(args, folder) if args.only in (None, "scale") else []
         run_memory = args.memory_seconds and args.only in (None, "memory")
         mem = memory(args, folder) if run_memory else None
+        hooks = None
+        if args.only in (None, "webhooks"):
+            import webhooks
+
+            ran, hooks = webhooks.webhooks(args, folder)
+            results += ran
+            targets += webhooks.judge(hooks)
     summary = {
         "machine": machine(),
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -789,6 +811,7 @@ def main() -> int:
         "results": [asdict(r) for r in results],
         "targets": [asdict(t) for t in targets],
         "memory": mem,
+        "webhooks": hooks,
         "took_seconds": round(time.monotonic() - started),
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
@@ -798,9 +821,13 @@ def main() -> int:
     statuses = [f"{r.operation} {r.extra['status']}" for r in results if "status" in r.extra]
     if statuses:
         print(f"\nPrism's statuses: {', '.join(statuses)}")
-    if results and args.only in (None, "throughput"):
+    if hooks:
+        print()
+        print(webhooks.table(hooks))
+    shown = [t for t in targets if t.measured is not None or args.only in (None, "throughput")]
+    if shown:
         print(f"\nTargets (medians of {args.runs} run{'s' if args.runs > 1 else ''}):\n")
-        print(targets_table(targets))
+        print(targets_table(shown))
     print(f"bench: done in {summary['took_seconds']} s; results in {args.output}")
     return 0
 
