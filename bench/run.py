@@ -249,7 +249,7 @@ def serving(
     """A server pinned to `core`; yields its base URL and process id."""
     port = free_port()
     # Its log goes to a file: a pipe that nobody reads fills up, and the server stops at its
-    # next line (meetd logs a line per webhook delivery at info).
+    # next line of log.
     log = tempfile.TemporaryFile()  # noqa: SIM115 (closed below, with the server)
     process = subprocess.Popen(
         ["taskset", "-c", core, *command, "--port", str(port)],
