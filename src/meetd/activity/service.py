@@ -95,16 +95,11 @@ def _joining(
             raise NotFound(f"participant_id: no participant {data.participant_id} in this meeting")
         return row
     assert data.custom_participant_id is not None
-    found = participants.find_by_custom_id(
+    row = participants.get_by_custom_id(
         connection, meeting_id=meeting_id, custom_participant_id=data.custom_participant_id
     )
-    if found is None:
+    if row is None:
         raise NotFound("custom_participant_id: no participant of this meeting has it")
-    # with its preset's name, as the other two ways find it
-    row = participants.get_participant(
-        connection, meeting_id=meeting_id, participant_id=found["id"]
-    )
-    assert row is not None
     return row
 
 

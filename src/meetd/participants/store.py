@@ -22,6 +22,10 @@ _BY_ID = _WITH_PRESET.where(
 )
 _BY_ID_FOR_UPDATE = _BY_ID.with_for_update(of=participants)
 _BY_ANY_ID = _WITH_PRESET.where(p.id == bindparam("participant_id"))
+_BY_CUSTOM_ID_WITH_PRESET = _WITH_PRESET.where(
+    p.meeting_id == bindparam("meeting_id"),
+    p.custom_participant_id == bindparam("custom_participant_id"),
+)
 _BY_CUSTOM_ID = select(participants).where(
     p.meeting_id == bindparam("meeting_id"),
     p.custom_participant_id == bindparam("custom_participant_id"),
@@ -49,6 +53,14 @@ def find_by_custom_id(
 ) -> RowMapping | None:
     params = {"meeting_id": meeting_id, "custom_participant_id": custom_participant_id}
     return connection.execute(_BY_CUSTOM_ID, params).mappings().first()
+
+
+def get_by_custom_id(
+    connection: Connection, *, meeting_id: uuid.UUID, custom_participant_id: str
+) -> RowMapping | None:
+    """As find_by_custom_id, with the preset's name."""
+    params = {"meeting_id": meeting_id, "custom_participant_id": custom_participant_id}
+    return connection.execute(_BY_CUSTOM_ID_WITH_PRESET, params).mappings().first()
 
 
 def find_by_id(connection: Connection, participant_id: uuid.UUID) -> RowMapping | None:

@@ -95,7 +95,7 @@ def join(
         "updated_at": moment.now,
     }
     store.insert_peer(connection, peer)
-    store.insert_peer_events(connection, [_peer_event(peer, "PEER_JOINING", moment.now)])
+    store.insert_peer_events(connection, [peer_event(peer, "PEER_JOINING", moment.now)])
     _event(
         connection,
         moment,
@@ -179,7 +179,7 @@ def _depart(
         store.update_peer(connection, peer["id"], values)
         left.append({**peer, **values})
     store.insert_peer_events(
-        connection, [_peer_event(peer, "PEER_LEAVING", moment.now) for peer in left]
+        connection, [peer_event(peer, "PEER_LEAVING", moment.now) for peer in left]
     )
     values = {
         "live_participants": session["live_participants"] - len(leaving),
@@ -277,7 +277,8 @@ def end_when_due(
     end(connection, at, meeting=meeting, session=session, reason="ALL_PARTICIPANTS_LEFT")
 
 
-def _peer_event(peer: Record, name: str, at: datetime) -> dict[str, Any]:
+def peer_event(peer: Record, name: str, at: datetime) -> dict[str, Any]:
+    """A row of a peer's events (PEER_JOINING, PEER_LEAVING, AUDIO_MUTED)."""
     return {
         "id": uuid.uuid4(),
         "session_id": peer["session_id"],

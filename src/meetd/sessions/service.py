@@ -496,17 +496,7 @@ def _mute(connection: Connection, app_id: uuid.UUID, peers: Sequence[Record]) ->
     for peer in peers:
         store.update_peer(connection, peer["id"], {"muted": True, "updated_at": now})
     store.insert_peer_events(
-        connection,
-        [
-            {
-                "id": uuid.uuid4(),
-                "session_id": peer["session_id"],
-                "peer_id": peer["id"],
-                "event_name": "AUDIO_MUTED",
-                "created_at": now,
-            }
-            for peer in peers
-        ],
+        connection, [lifecycle.peer_event(peer, "AUDIO_MUTED", now) for peer in peers]
     )
 
 
