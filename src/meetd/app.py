@@ -26,7 +26,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     deployment = open_deployment(app.state.settings)
     app.state.deployment = deployment
     await deployment.database.start()
-    timers = TimerRunner(deployment.database, deployment.downloads)
+    timers = TimerRunner(deployment.database, deployment.downloads, deployment.storage_box)
     await timers.start()
     webhooks = DeliveryWorker(deployment.database, deployment.webhook_keys, deployment.settings)
     await webhooks.start()

@@ -121,5 +121,6 @@ async def advance_clock(ctx: AppCtx) -> Response:
         app_id=ctx.app.id,
         seconds=data.seconds,
         downloads=ctx.deployment.downloads,
+        box=ctx.deployment.storage_box,
     )
     return reply(moved)

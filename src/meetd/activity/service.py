@@ -12,6 +12,7 @@ from meetd.activity.schemas import Join
 from meetd.apps import store as app_store
 from meetd.apps.store import AppRow
 from meetd.clock import clock, to_millis
+from meetd.crypto import SecretBox
 from meetd.db.tables import Record
 from meetd.errors import Conflict, Forbidden, Invalid, NotFound
 from meetd.files.service import Downloads
@@ -210,12 +211,19 @@ def read_clock(connection: Connection, *, app_id: uuid.UUID) -> dict[str, Any]:
 
 
 def advance_clock(
-    connection: Connection, *, app_id: uuid.UUID, seconds: float, downloads: Downloads
+    connection: Connection,
+    *,
+    app_id: uuid.UUID,
+    seconds: float,
+    downloads: Downloads,
+    box: SecretBox,
 ) -> dict[str, Any]:
     """The app's clock moves forward; every timer it passes runs, in order, before the
     answer, so the next request sees their effects."""
     by_ms = round(seconds * 1000)
     app_store.advance_clock(connection, app_id=app_id, by_ms=by_ms)
     now = clock.app_now(connection, app_id)
-    ran = timers.run_until(connection, app_id=app_id, until_ms=to_millis(now), downloads=downloads)
+    ran = timers.run_until(
+        connection, app_id=app_id, until_ms=to_millis(now), downloads=downloads, box=box
+    )
     return {**read_clock(connection, app_id=app_id), "timers_run": ran}

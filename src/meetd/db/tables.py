@@ -341,6 +341,98 @@ polls = Table(
     Index(None, "session_id"),
 )
 
+# Recordings of a session (contract A11): composite (one file) or track (a file per peer).
+recordings = Table(
+    "recordings",
+    metadata,
+    _id(),
+    Column("app_id", Uuid(), ForeignKey("apps.id"), nullable=False),
+    Column("meeting_id", Uuid(), ForeignKey("meetings.id"), nullable=False),
+    Column("session_id", Uuid(), ForeignKey("sessions.id"), nullable=False),
+    Column("type", String(9), nullable=False),
+    Column("status", String(9), nullable=False),
+    Column("output_file_name", String(1400), nullable=False),
+    # The options it was started with (the meeting's recording_config, then the request's).
+    Column("config", _document(), nullable=False),
+    # Its storage_config without credentials; those are sealed apart.
+    Column("storage_config", _document()),
+    Column("storage_credentials", LargeBinary()),
+    Column("start_reason", _document(), nullable=False),
+    Column("stop_reason", _document()),
+    Column("invoked_time", UTCDateTime(), nullable=False),
+    Column("started_time", UTCDateTime()),
+    Column("stopped_time", UTCDateTime()),
+    # The time recorded so far, pauses excluded; while RECORDING, since when (app ms).
+    Column("recorded_ms", BigInteger(), nullable=False),
+    Column("resumed_ms", BigInteger()),
+    Column("file_size", BigInteger()),
+    Column("error", String(1024)),
+    _timestamp("created_at"),
+    _timestamp("updated_at"),
+    CheckConstraint(
+        "status IN ('INVOKED', 'RECORDING', 'PAUSED', 'UPLOADING', 'UPLOADED', 'ERRORED')",
+        name="status",
+    ),
+    CheckConstraint("type IN ('COMPOSITE', 'TRACK')", name="type"),
+    Index(None, "app_id", "invoked_time", "id"),
+    Index(None, "meeting_id", "status"),
+    Index(None, "session_id"),
+)
+
+# The files a recording made, served at signed URLs (meetd.files) like a session's files.
+recording_files = Table(
+    "recording_files",
+    metadata,
+    Column("recording_id", Uuid(), ForeignKey("recordings.id"), primary_key=True),
+    Column("name", String(1400), primary_key=True),
+    Column("layer", String(64)),  # a track recording's layer
+    Column("media_type", String(64), nullable=False),
+    Column("content", LargeBinary(), nullable=False),
+    _timestamp("created_at"),
+)
+
+# Livestreams (contract A11): of a meeting, or independent (their RTMP input simulated).
+livestreams = Table(
+    "livestreams",
+    metadata,
+    _id(),
+    Column("app_id", Uuid(), ForeignKey("apps.id"), nullable=False),
+    Column("meeting_id", Uuid(), ForeignKey("meetings.id")),
+    Column("name", String(255)),
+    Column("stream_key", String(64), nullable=False),
+    Column("status", String(7), nullable=False),
+    Column("disabled", Boolean(), nullable=False),
+    Column("video_config", _document()),
+    _timestamp("created_at"),
+    _timestamp("updated_at"),
+    CheckConstraint("status IN ('INVOKED', 'LIVE', 'IDLE', 'ERRORED')", name="status"),
+    Index(None, "app_id", "created_at", "id"),
+    Index(None, "meeting_id", "status"),
+)
+
+# Each time a livestream was LIVE, and what it counted: ingest seconds on the app clock, and
+# viewer seconds (the viewers the activity API said were watching, times how long).
+livestream_sessions = Table(
+    "livestream_sessions",
+    metadata,
+    _id(),
+    Column("app_id", Uuid(), ForeignKey("apps.id"), nullable=False),
+    Column("livestream_id", Uuid(), ForeignKey("livestreams.id"), nullable=False),
+    Column("session_id", Uuid(), ForeignKey("sessions.id")),  # the meeting's session
+    Column("invoked_time", UTCDateTime()),
+    Column("started_time", UTCDateTime(), nullable=False),
+    Column("stopped_time", UTCDateTime()),
+    Column("viewers", Integer(), nullable=False),
+    Column("viewer_ms", BigInteger(), nullable=False),  # counted until viewers_since_ms
+    Column("viewers_since_ms", BigInteger(), nullable=False),
+    Column("err_message", String(1024)),
+    _timestamp("created_at"),
+    _timestamp("updated_at"),
+    Index(None, "livestream_id", "started_time"),
+    Index(None, "session_id"),
+    Index(None, "app_id", "started_time"),
+)
+
 # Work due at a time on an app's clock (a session's end after its keep-alive): run by every
 # process's timer loop when due, or at once by a clock advance (meetd.timers).
 timers = Table(

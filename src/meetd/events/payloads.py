@@ -101,3 +101,59 @@ def summary(session: Record, link: Link, *, app_name: str) -> dict[str, Any]:
         "summaryDownloadUrl": link.url,
         "summaryDownloadUrlExpiry": link.expiry,
     }
+
+
+def recording_status(
+    session: Record, recording: dict[str, Any], *, app_name: str
+) -> dict[str, Any]:
+    """`recording.statusUpdate`, of every status (CF-WH's fields; `fileSize` a string as
+    there). `recording` is the recording as the API shows it."""
+    out: dict[str, Any] = {
+        "id": recording["id"],
+        "recordingId": recording["id"],
+        "status": recording["status"],
+        "outputFileName": recording["output_file_name"],
+        "meetingId": session["meeting_id"],
+        "roomUUID": session["id"],
+        "organizationId": session["app_id"],
+        "invokedTime": recording["invoked_time"],
+        "startedTime": recording.get("started_time"),
+        "stoppedTime": recording.get("stopped_time"),
+        "recordingDuration": recording.get("recording_duration", 0),
+    }
+    if recording.get("file_size") is not None:
+        out["fileSize"] = str(recording["file_size"])
+    for key, name in (
+        ("download_url", "downloadUrl"),
+        ("audio_download_url", "audioDownloadUrl"),
+        ("download_url_expiry", "downloadUrlExpiry"),
+    ):
+        if recording.get(key) is not None:
+            out[name] = recording[key]
+    if recording.get("stop_reason") is not None:
+        out["stopReason"] = recording["stop_reason"]
+    if recording.get("error") is not None:
+        out["error"] = recording["error"]
+    return {
+        "event": "recording.statusUpdate",
+        "recording": out,
+        "meeting": meeting(session, app_name=app_name, ended=session["ended_at"] is not None),
+    }
+
+
+def livestream_status(
+    livestream: dict[str, Any], session: Record | None, *, app_name: str
+) -> dict[str, Any]:
+    """`livestreaming.statusUpdate` (CF-WH); `meeting` only for a meeting's livestream."""
+    out: dict[str, Any] = {
+        "event": "livestreaming.statusUpdate",
+        "streamId": livestream["id"],
+        "status": livestream["status"],
+        "manualIngest": livestream["meeting_id"] is None,
+        "playbackUrl": livestream["playback_url"],
+        "ingestServer": livestream["ingest_server"],
+        "streamKey": livestream["stream_key"],
+    }
+    if session is not None:
+        out["meeting"] = meeting(session, app_name=app_name, ended=session["ended_at"] is not None)
+    return out

@@ -1,4 +1,5 @@
-"""GET /files/...: a session's file, at the signed URL an API answer gave (contract A7)."""
+"""GET /files/...: a session's or a recording's file, at the signed URL an API answer gave
+(contracts A7, A11)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ router = APIRouter(tags=["meetd extensions"])
 
 @router.get(
     PATH,
-    summary="Download a session's file (a signed URL; no API token)",
+    summary="Download a session's or a recording's file (a signed URL; no API token)",
     responses={
         403: {"model": ErrorBody, "description": "The URL was altered, or it has expired"},
         404: {"model": ErrorBody, "description": "No such file"},
@@ -24,7 +25,7 @@ router = APIRouter(tags=["meetd extensions"])
 async def download_file(
     request: Request,
     app_id: str,
-    session_id: str,
+    folder_id: str,
     name: str,
     expires: Annotated[str, Query()] = "",
     signature: Annotated[str, Query()] = "",
@@ -33,7 +34,7 @@ async def download_file(
     file = await deployment.database.read(
         deployment.downloads.open_file,
         app_id=app_id,
-        session_id=session_id,
+        folder_id=folder_id,
         name=name,
         expires=expires,
         signature=signature,

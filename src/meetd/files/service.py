@@ -2,7 +2,8 @@
 fetch without an API token until it expires, like a pre-signed S3 URL. The path names the
 app, the session and the file; the query carries the expiry (seconds since 1970 on the app's
 clock) and an HMAC-SHA256 of both, keyed from the secret key. An altered URL, an expired one,
-or one moved to another app is refused with a 403."""
+or one moved to another app is refused with a 403. A file's folder is its session, or its
+recording (contract A11)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy.engine import Connection
 
@@ -23,7 +25,7 @@ from meetd.schemas import iso_millis
 
 # The real service keeps these files 7 days; each answer issues a URL valid that long.
 URL_LIFETIME = timedelta(days=7)
-PATH = "/files/{app_id}/{session_id}/{name}"
+PATH = "/files/{app_id}/{folder_id}/{name}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,11 +50,12 @@ class Downloads:
         self._key = key
         self.public_url = public_url
 
-    def link(self, *, app_id: uuid.UUID, session_id: uuid.UUID, name: str, now: datetime) -> Link:
-        """A fresh URL of a session's file, valid URL_LIFETIME from `now` (the app's time)."""
+    def link(self, *, app_id: uuid.UUID, folder_id: uuid.UUID, name: str, now: datetime) -> Link:
+        """A fresh URL of a session's or a recording's file, valid URL_LIFETIME from `now`
+        (the app's time)."""
         expires_at = now + URL_LIFETIME
         expires = int(expires_at.timestamp())
-        path = PATH.format(app_id=app_id, session_id=session_id, name=name)
+        path = PATH.format(app_id=app_id, folder_id=folder_id, name=quote(name))
         query = f"expires={expires}&signature={self._sign(path, expires)}"
         return Link(f"{self.public_url}{path}?{query}", expires_at.replace(microsecond=0))
 
@@ -65,23 +68,23 @@ class Downloads:
         connection: Connection,
         *,
         app_id: str,
-        session_id: str,
+        folder_id: str,
         name: str,
         expires: str,
         signature: str,
     ) -> File:
         """The file a URL names, if its signature holds and it has not expired."""
-        path = PATH.format(app_id=app_id, session_id=session_id, name=name)
+        path = PATH.format(app_id=app_id, folder_id=folder_id, name=quote(name))
         # As signed: ASCII digits, no leading zero (int() also reads other scripts' digits).
         if not (expires.isascii() and expires.isdigit()) or expires[0] == "0" or len(expires) > 12:
             raise _refused("its expiry is not a time")
         expected = self._sign(path, int(expires))
         if not hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace")):
             raise _refused("its signature does not match: the URL was altered")
-        app_key, session_key = uuid.UUID(app_id), uuid.UUID(session_id)  # signed, so ours
+        app_key, folder_key = uuid.UUID(app_id), uuid.UUID(folder_id)  # signed, so ours
         if int(expires) <= clock.app_now(connection, app_key).timestamp():
             raise _refused("it has expired; ask the API for a fresh one")
-        row = store.get_file(connection, session_id=session_key, name=name)
+        row = store.get_file(connection, folder_id=folder_key, name=name)
         if row is None:
             raise NotFound("No such file")
         return File(name, row["media_type"], row["content"])

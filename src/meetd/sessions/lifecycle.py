@@ -1,6 +1,7 @@
 """How sessions happen (contract A7): a join starts the meeting's session or continues it,
 the last leave starts its keep-alive, and the keep-alive's end (a timer) or a kick-all ends
-it, leaving its files. Each change writes its events in the same transaction (A10).
+it, leaving its files. Each change writes its events in the same transaction (A10). A
+session's start and end start and stop its recordings and livestreams (A11).
 
 Every function here runs in a unit of work that holds the meeting's row lock
 (meetings.service.get_meeting(for_update=True)), so the changes to one meeting's session
@@ -19,11 +20,13 @@ from sqlalchemy.engine import Connection
 
 from meetd.apps.store import AppRow
 from meetd.clock import from_millis, to_millis
+from meetd.crypto import SecretBox
 from meetd.db.tables import Record
 from meetd.events import payloads
 from meetd.events.store import record_event
 from meetd.files import store as files
 from meetd.files.service import Downloads, Link
+from meetd.recordings import lifecycle as recordings
 from meetd.sessions import documents, store
 from meetd.timers import store as timers
 
@@ -33,15 +36,20 @@ SESSION_END = "session.end"  # the timer kind of a keep-alive's end
 @dataclass(frozen=True, slots=True)
 class Moment:
     """What a change to a session needs besides the connection: the app (its events name
-    it), the signer of the URLs its events carry, and the app's time of the change."""
+    it), the signer of the URLs its events carry, and the app's time of the change; and,
+    where a recording's files are made (a timer), the box its storage credentials open with."""
 
     app: AppRow
     downloads: Downloads
     now: datetime
+    box: SecretBox | None = None
+
+    def at(self, now: datetime) -> Moment:
+        return Moment(self.app, self.downloads, now, self.box)
 
     def link(self, session_id: uuid.UUID, name: str) -> Link:
         return self.downloads.link(
-            app_id=self.app.id, session_id=session_id, name=name, now=self.now
+            app_id=self.app.id, folder_id=session_id, name=name, now=self.now
         )
 
 
@@ -138,6 +146,7 @@ def _start(connection: Connection, moment: Moment, meeting: Record) -> Record:
     }
     store.insert_session(connection, session)
     _event(connection, moment, session, payloads.started(session, app_name=moment.app.name))
+    recordings.on_session_start(connection, moment, meeting, session)
     return session
 
 
@@ -216,6 +225,7 @@ def end(
     store.update_session(connection, session["id"], values)
     session = {**session, **values}
     _event(connection, moment, session, payloads.ended(session, app_name=moment.app.name))
+    recordings.on_session_end(connection, moment, session)
     _leave_files(connection, moment, meeting, session)
     return session
 
@@ -273,8 +283,13 @@ def end_when_due(
         return
     if due > to_millis(moment.now):
         return
-    at = Moment(moment.app, moment.downloads, from_millis(due))
-    end(connection, at, meeting=meeting, session=session, reason="ALL_PARTICIPANTS_LEFT")
+    end(
+        connection,
+        moment.at(from_millis(due)),
+        meeting=meeting,
+        session=session,
+        reason="ALL_PARTICIPANTS_LEFT",
+    )
 
 
 def peer_event(peer: Record, name: str, at: datetime) -> dict[str, Any]:

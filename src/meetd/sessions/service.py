@@ -317,7 +317,7 @@ def chat_link(
         what="chat (nobody chatted)",
     )
     link = downloads.link(
-        app_id=app_id, session_id=session_id, name="chat.csv", now=clock.app_now(connection, app_id)
+        app_id=app_id, folder_id=session_id, name="chat.csv", now=clock.app_now(connection, app_id)
     )
     return describe(link, "chat_download_url", "chat_download_url_expiry")
 
@@ -337,7 +337,7 @@ def transcript_link(
     )
     _ended_session_file(connection, app_id=app_id, session_id=session_id, name=name, what=what)
     link = downloads.link(
-        app_id=app_id, session_id=session_id, name=name, now=clock.app_now(connection, app_id)
+        app_id=app_id, folder_id=session_id, name=name, now=clock.app_now(connection, app_id)
     )
     return {
         "sessionId": session_id,
@@ -361,7 +361,7 @@ def summary_link(
             "and none was asked for (POST .../summary)"
         )
     link = downloads.link(
-        app_id=app_id, session_id=session_id, name=name, now=clock.app_now(connection, app_id)
+        app_id=app_id, folder_id=session_id, name=name, now=clock.app_now(connection, app_id)
     )
     return {
         "sessionId": session_id,

@@ -8,6 +8,7 @@ import contextlib
 import logging
 
 from meetd.clock import clock
+from meetd.crypto import SecretBox
 from meetd.db.engine import Database
 from meetd.files.service import Downloads
 from meetd.timers import service, store
@@ -17,9 +18,10 @@ INTERVAL_SECONDS = 0.5
 
 
 class TimerRunner:
-    def __init__(self, database: Database, downloads: Downloads) -> None:
+    def __init__(self, database: Database, downloads: Downloads, box: SecretBox) -> None:
         self._database = database
         self._downloads = downloads
+        self._box = box
         self._task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
 
@@ -39,7 +41,9 @@ class TimerRunner:
         """Run what is due now; how many timers ran."""
         ran = 0
         while await self._database.scan(store.any_due, now_ms=clock.now_millis()):
-            done = await self._database.write(service.run_due, downloads=self._downloads)
+            done = await self._database.write(
+                service.run_due, downloads=self._downloads, box=self._box
+            )
             ran += done
             if done < service.BATCH:
                 break

@@ -12,6 +12,7 @@ from meetd.files import routes as files
 from meetd.meetings import routes as meetings
 from meetd.participants import routes as participants
 from meetd.presets import routes as presets
+from meetd.recordings import routes as recordings
 from meetd.sessions import routes as sessions
 from meetd.web.context import KIT_PREFIX, LEGACY_PREFIX
 from meetd.webhooks import routes as webhooks
@@ -28,6 +29,7 @@ def mount(app: FastAPI) -> None:
     app.include_router(sessions.active_router, prefix=in_app)
     app.include_router(activity.router, prefix=in_app)
     app.include_router(activity.clock_router, prefix=in_app)
+    app.include_router(recordings.router, prefix=in_app)
     app.include_router(webhooks.router, prefix=in_app)
     app.include_router(webhooks.deliveries_router, prefix=in_app)
     app.include_router(apps.router, prefix=KIT_PREFIX)
