@@ -18,12 +18,15 @@ from meetd.activity.schemas import (
     Recorded,
     Speak,
 )
+from meetd.livestreams import service as livestreams
+from meetd.livestreams.schemas import InputChange, InputChanged
 from meetd.web.context import AppCtx, body_schema
-from meetd.web.replies import Envelope, reply
+from meetd.web.replies import CONFLICT, Envelope, reply
 
 TAG = "meetd extensions"
 router = APIRouter(prefix="/meetings/{meeting_id}/simulate", tags=[TAG])
 clock_router = APIRouter(prefix="/simulate/clock", tags=[TAG])
+livestream_router = APIRouter(prefix="/simulate/livestream", tags=[TAG])
 
 
 @router.post(
@@ -124,3 +127,18 @@ async def advance_clock(ctx: AppCtx) -> Response:
         box=ctx.deployment.storage_box,
     )
     return reply(moved)
+
+
+@livestream_router.post(
+    "",
+    response_model=Envelope[InputChanged],
+    summary="An independent livestream's RTMP input starts (live) or stops (idle); viewers",
+    openapi_extra=body_schema(InputChange),
+    responses=CONFLICT,
+)
+async def change_livestream_input(ctx: AppCtx) -> Response:
+    data = await ctx.body(InputChange)
+    changed = await ctx.write(
+        livestreams.change_input, app=ctx.app, data=data, downloads=ctx.deployment.downloads
+    )
+    return reply(changed)

@@ -149,7 +149,7 @@ def livestream_status(
         "event": "livestreaming.statusUpdate",
         "streamId": livestream["id"],
         "status": livestream["status"],
-        "manualIngest": livestream["meeting_id"] is None,
+        "manualIngest": livestream.get("meeting_id") is None,
         "playbackUrl": livestream["playback_url"],
         "ingestServer": livestream["ingest_server"],
         "streamKey": livestream["stream_key"],

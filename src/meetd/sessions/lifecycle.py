@@ -26,6 +26,7 @@ from meetd.events import payloads
 from meetd.events.store import record_event
 from meetd.files import store as files
 from meetd.files.service import Downloads, Link
+from meetd.livestreams import lifecycle as livestreams
 from meetd.recordings import lifecycle as recordings
 from meetd.sessions import documents, store
 from meetd.timers import store as timers
@@ -147,6 +148,7 @@ def _start(connection: Connection, moment: Moment, meeting: Record) -> Record:
     store.insert_session(connection, session)
     _event(connection, moment, session, payloads.started(session, app_name=moment.app.name))
     recordings.on_session_start(connection, moment, meeting, session)
+    livestreams.on_session_start(connection, moment, meeting, session)
     return session
 
 
@@ -226,6 +228,7 @@ def end(
     session = {**session, **values}
     _event(connection, moment, session, payloads.ended(session, app_name=moment.app.name))
     recordings.on_session_end(connection, moment, session)
+    livestreams.on_session_end(connection, moment, session)
     _leave_files(connection, moment, meeting, session)
     return session
 

@@ -29,12 +29,17 @@ def _minutes(seconds: float) -> float:
     return round(seconds / 60, 4)
 
 
-def view(session: Record, now: datetime) -> dict[str, Any]:
-    """A session as answered; a LIVE one's minutes count its present peers up to `now`."""
+def minutes_consumed(session: Record, now: datetime) -> float:
+    """Its peers' minutes in it; a LIVE one's count its present peers up to `now`."""
     seconds = session["seconds_consumed"]
     if session["live_participants"]:
         present_ms = session["live_participants"] * to_millis(now) - session["live_joined_ms"]
         seconds += round(present_ms / 1000)
+    return _minutes(seconds)
+
+
+def view(session: Record, now: datetime) -> dict[str, Any]:
+    """A session as answered."""
     out = {
         "id": session["id"],
         "associated_id": session["meeting_id"],
@@ -43,7 +48,7 @@ def view(session: Record, now: datetime) -> dict[str, Any]:
         "status": session["status"],
         "live_participants": session["live_participants"],
         "max_concurrent_participants": session["max_concurrent_participants"],
-        "minutes_consumed": _minutes(seconds),
+        "minutes_consumed": minutes_consumed(session, now),
         "organization_id": session["app_id"],
         "started_at": iso_millis(session["started_at"]),
         "created_at": iso_millis(session["created_at"]),

@@ -19,6 +19,8 @@ from meetd.clock import clock, from_millis
 from meetd.crypto import SecretBox
 from meetd.db.tables import Record
 from meetd.files.service import Downloads
+from meetd.livestreams import lifecycle as livestream_lifecycle
+from meetd.livestreams import store as livestreams
 from meetd.meetings import store as meetings
 from meetd.recordings import lifecycle as recording_lifecycle
 from meetd.recordings import store as recordings
@@ -61,11 +63,26 @@ def _recording(
     return run
 
 
+def _begin_livestream(
+    connection: Connection, moment: lifecycle.Moment, subject_id: uuid.UUID
+) -> None:
+    found = livestreams.find_livestream(connection, subject_id)
+    if found is None or found["meeting_id"] is None:
+        return
+    meetings.get_meeting(
+        connection, app_id=found["app_id"], meeting_id=found["meeting_id"], for_update=True
+    )
+    livestream_lifecycle.begin(
+        connection, moment, livestreams.lock_livestream(connection, subject_id)
+    )
+
+
 HANDLERS: dict[str, Callable[[Connection, lifecycle.Moment, uuid.UUID], None]] = {
     lifecycle.SESSION_END: _end_session,
     recording_lifecycle.BEGIN: _recording(recording_lifecycle.begin),
     recording_lifecycle.LIMIT: _recording(recording_lifecycle.reach_limit),
     recording_lifecycle.UPLOAD: _recording(recording_lifecycle.finish),
+    livestream_lifecycle.BEGIN: _begin_livestream,
 }
 
 

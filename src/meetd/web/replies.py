@@ -36,12 +36,24 @@ def page_reply(
     """A page; offsets are 1-based and inclusive, and past the end the page is empty with
     end_offset = start_offset - 1 (contract A4). With `key`, the rows are `data[key]` (the
     sessions' lists), not `data`."""
-    paging = {
+    paging = _paging(page, len(rows), total)
+    body = {"success": True, "data": rows if key is None else {key: rows}, "paging": paging}
+    return Response(to_json(body), media_type=JSON)
+
+
+def _paging(page: PageParams, count: int, total: int) -> dict[str, int]:
+    return {
         "total_count": total,
         "start_offset": page.offset + 1,
-        "end_offset": page.offset + len(rows),
+        "end_offset": page.offset + count,
     }
-    body = {"success": True, "data": rows if key is None else {key: rows}, "paging": paging}
+
+
+def paged_object_reply(page: PageParams, data: dict[str, Any], count: int, total: int) -> Response:
+    """An object holding a page of `count` rows (the livestreams' answers): `paging` is both
+    in it (the reference's schemas) and beside it (the reference's examples)."""
+    paging = _paging(page, count, total)
+    body = {"success": True, "data": {**data, "paging": paging}, "paging": paging}
     return Response(to_json(body), media_type=JSON)
 
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from meetd.activity import routes as activity
+from meetd.analytics import routes as analytics
 from meetd.apps import routes as apps
 from meetd.files import routes as files
+from meetd.livestreams import routes as livestreams
 from meetd.meetings import routes as meetings
 from meetd.participants import routes as participants
 from meetd.presets import routes as presets
@@ -29,7 +31,12 @@ def mount(app: FastAPI) -> None:
     app.include_router(sessions.active_router, prefix=in_app)
     app.include_router(activity.router, prefix=in_app)
     app.include_router(activity.clock_router, prefix=in_app)
+    app.include_router(activity.livestream_router, prefix=in_app)
     app.include_router(recordings.router, prefix=in_app)
+    app.include_router(livestreams.router, prefix=in_app)
+    app.include_router(livestreams.meeting_router, prefix=in_app)
+    app.include_router(livestreams.session_router, prefix=in_app)
+    app.include_router(analytics.router, prefix=in_app)
     app.include_router(webhooks.router, prefix=in_app)
     app.include_router(webhooks.deliveries_router, prefix=in_app)
     app.include_router(apps.router, prefix=KIT_PREFIX)
