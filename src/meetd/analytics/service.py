@@ -25,11 +25,12 @@ EPOCH_DAY = date(1970, 1, 1)
 def day_wise(
     connection: Connection, *, app_id: uuid.UUID, start_date: date | None, end_date: date | None
 ) -> dict[str, Any]:
+    if start_date is not None and end_date is not None and start_date > end_date:
+        raise Invalid("start_date", f"must not be after end_date ({end_date.isoformat()})")
     now = clock.app_now(connection, app_id)
-    last = end_date or now.date()
-    first = start_date or min(last, now.date()) - timedelta(days=DEFAULT_DAYS)
-    if first > last:
-        raise Invalid("start_date", f"must not be after end_date ({last.isoformat()})")
+    today = now.date()
+    last = end_date or max(today, start_date or today)
+    first = start_date or last - timedelta(days=DEFAULT_DAYS)
     since, until = _midnight(first), _midnight(last + timedelta(days=1))
     sessions: dict[date, list[float]] = defaultdict(list)
     for row in store.sessions_between(connection, app_id=app_id, since=since, until=until):

@@ -40,8 +40,7 @@ session_router = APIRouter(prefix="/sessions/{session_id}", tags=["Live streams"
     openapi_extra=body_schema(LivestreamCreate),
 )
 async def create_livestream(ctx: AppCtx) -> Response:
-    # The reference requires a body; an empty one means no name.
-    data = await ctx.body(LivestreamCreate) if await ctx.request.body() else LivestreamCreate()
+    data = await ctx.body(LivestreamCreate)
     created = await ctx.write(
         service.create_livestream, app=ctx.app, data=data, downloads=ctx.deployment.downloads
     )
@@ -131,8 +130,7 @@ async def get_active_livestream_session(ctx: AppCtx, livestream_id: uuid.UUID) -
     responses=CONFLICT,
 )
 async def start_meeting_livestream(ctx: AppCtx, meeting_id: uuid.UUID) -> Response:
-    body = await ctx.request.body()
-    data = await ctx.body(MeetingLivestreamStart) if body else MeetingLivestreamStart()
+    data = await ctx.body(MeetingLivestreamStart)
     started = await ctx.write(
         service.start_meeting_livestream,
         app=ctx.app,

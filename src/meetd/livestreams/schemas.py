@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, StringConstraints
 
 from meetd.meetings.schemas import Pixels
-from meetd.schemas import Schema
+from meetd.schemas import Between, Integer, Schema
 from meetd.web.replies import Paging
 
 LivestreamStatus = Literal["LIVE", "IDLE", "ERRORED", "INVOKED"]
@@ -40,7 +40,7 @@ class InputChange(Schema):
 
     livestream_id: uuid.UUID
     state: Literal["live", "idle"] | None = None
-    viewers: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
+    viewers: Annotated[Integer, Between(0, 1_000_000)] | None = None
 
 
 class LivestreamRead(BaseModel):

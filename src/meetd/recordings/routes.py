@@ -20,9 +20,19 @@ from meetd.recordings.schemas import (
 )
 from meetd.schemas import UtcDateTime
 from meetd.sessions.routes import SearchTerm
-from meetd.web.context import DEFAULT_PER_PAGE, AppCtx, PageNo, PerPage, body_schema, paging
+from meetd.web.context import (
+    DEFAULT_PER_PAGE,
+    AppCtx,
+    PageNo,
+    PerPage,
+    body_schema,
+    id_segment,
+    paging,
+)
 from meetd.web.replies import CONFLICT, Envelope, page_reply, reply
 
+# PUT /recordings/track is a 405 (only POST serves it), not a recording id refused.
+id_segment("recording_id", "track", "active-recording")
 router = APIRouter(prefix="/recordings", tags=["Recordings"])
 
 
@@ -114,7 +124,11 @@ async def get_active_recording(ctx: AppCtx, meeting_id: uuid.UUID) -> Response:
     return reply(active)
 
 
-@router.get("/{recording_id}", response_model=Envelope[RecordingRead], summary="Fetch a recording")
+@router.get(
+    "/{recording_id:recording_id}",
+    response_model=Envelope[RecordingRead],
+    summary="Fetch a recording",
+)
 async def get_recording(ctx: AppCtx, recording_id: uuid.UUID) -> Response:
     recording = await ctx.read(
         service.read_recording,
@@ -126,7 +140,7 @@ async def get_recording(ctx: AppCtx, recording_id: uuid.UUID) -> Response:
 
 
 @router.put(
-    "/{recording_id}",
+    "/{recording_id:recording_id}",
     response_model=Envelope[RecordingRead],
     summary="Pause, resume or stop a recording",
     openapi_extra=body_schema(RecordingAction),

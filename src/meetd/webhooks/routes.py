@@ -7,11 +7,19 @@ import uuid
 
 from fastapi import APIRouter, Request, Response
 from pydantic_core import to_json
-from starlette.convertors import Convertor, register_url_convertor
 
 from meetd.deployment import Deployment
 from meetd.errors import Invalid
-from meetd.web.context import DEFAULT_PER_PAGE, AppCtx, InApp, PageNo, PerPage, body_schema, paging
+from meetd.web.context import (
+    DEFAULT_PER_PAGE,
+    AppCtx,
+    InApp,
+    PageNo,
+    PerPage,
+    body_schema,
+    id_segment,
+    paging,
+)
 from meetd.web.replies import CONFLICT, JSON, Envelope, Page, page_reply, reply
 from meetd.webhooks import destinations, service
 from meetd.webhooks.schemas import (
@@ -23,21 +31,8 @@ from meetd.webhooks.schemas import (
     WebhookUpdate,
 )
 
-
-class _WebhookId(Convertor[str]):
-    """Any path segment but `all`: PUT /webhooks/all is a 405 (only GET serves it), not a
-    webhook id that is not a UUID."""
-
-    regex = "(?!all$)[^/]+"
-
-    def convert(self, value: str) -> str:
-        return value
-
-    def to_string(self, value: str) -> str:
-        return value
-
-
-register_url_convertor("webhook_id", _WebhookId())
+# PUT /webhooks/all is a 405 (only GET serves it), not a webhook id that is not a UUID.
+id_segment("webhook_id", "all")
 router = APIRouter(prefix="/webhooks", tags=["Webhooks"])
 deliveries_router = APIRouter(prefix="/webhooks/{webhook_id}/deliveries", tags=["meetd extensions"])
 public_key_router = APIRouter(tags=["meetd extensions"])
