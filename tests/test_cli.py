@@ -283,6 +283,29 @@ class TestServe:
             else:
                 assert line == shown
 
+    def test_the_recording_from_the_readme_runs(
+        self, tmp_path: Path, empty_database_url: str
+    ) -> None:
+        script = re.search(r"```python\n(# recording\.py\n.*?)```", README.read_text(), re.S)
+        printed = re.search(r"It prints `([^`]*)` \([^)]*\) and\n`([^`]*)`", README.read_text())
+        assert script is not None
+        assert printed is not None
+        (tmp_path / "recording.py").write_text(script.group(1))
+
+        with ServeProcess("--database-url", empty_database_url) as server:
+            run = subprocess.run(
+                [sys.executable, "recording.py"],
+                cwd=tmp_path,
+                env={"PATH": "/usr/bin:/bin", **server.exported()},
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=False,
+            )
+
+        assert run.returncode == 0, run.stderr
+        assert run.stdout.splitlines() == [printed.group(1), printed.group(2)]
+
     def test_the_webhook_receiver_from_the_readme_verifies_deliveries(
         self, tmp_path: Path, empty_database_url: str
     ) -> None:

@@ -17,7 +17,7 @@ from psycopg import sql
 
 from meetd.config import Settings, sqlite_path
 from meetd.deployment import open_deployment
-from tests.support import KIT, SECRET_KEY, ServeProcess, environment
+from tests.support import KIT, SECRET_KEY, ServeProcess, environment, free_port
 
 ROWS = sql.SQL("SELECT row_to_json(t)::text FROM {} t")
 ACCOUNT = "5ec2e75ec2e75ec2e75ec2e75ec2e75e"
@@ -80,6 +80,7 @@ def a_session(origin: str, token: str, read_token: str) -> tuple[dict[str, str],
         "password": secret("sftp-password"),
         "private key": "-----BEGIN OPENSSH PRIVATE KEY-----\n" + secret("b3BlbnNzaC1rZXk"),
         "refused secret": secret("refused-secret"),
+        "bucket secret": secret("bucket-secret"),
         "unknown token": secret("not-a-meetd-token"),
     }
     bodies: list[str] = []
@@ -155,7 +156,21 @@ def a_session(origin: str, token: str, read_token: str) -> tuple[dict[str, str],
         simulate = f"/{app}/meetings/{meeting}/simulate"
         peer = call("POST", f"{simulate}/join", 201, json={"participant_id": participant})["data"]
         call("POST", f"{simulate}/chat", 201, json={"peer_id": peer["peer_id"], "message": "hi"})
+        # A recording copied to a bucket nothing serves: its error names no credential.
+        bucket = {
+            **aws,
+            "host": f"http://127.0.0.1:{free_port()}",
+            "secret": handed["bucket secret"],
+        }
+        recording = call(
+            "POST", f"/{app}/recordings", json={"meeting_id": meeting, "storage_config": bucket}
+        )
+        call("POST", f"/{app}/simulate/clock/advance", json={"seconds": 10})
         call("POST", f"/{app}/meetings/{meeting}/active-session/kick-all")
+        call("POST", f"/{app}/simulate/clock/advance", json={"seconds": 6})
+        failed = call("GET", f"/{app}/recordings/{recording['data']['id']}")["data"]
+        assert failed["status"] == "ERRORED", failed
+        assert "recordings" in failed["error"], failed
         url = call("GET", f"/{app}/sessions/{peer['session_id']}/chat")["data"]["chat_download_url"]
         handed["download URL"] = url
         assert httpx.get(url).status_code == 200
@@ -215,6 +230,13 @@ def test_no_secret_in_the_logs_or_the_database(database_url: str) -> None:
     for form in signing_keys(database_url):
         assert form not in database, "the database holds the signing key unsealed"
     # Write-only credentials, the one refused, and the unknown token are never echoed.
-    storage = ("access key", "secret", "replaced secret", "password", "private key")
+    storage = (
+        "access key",
+        "secret",
+        "replaced secret",
+        "password",
+        "private key",
+        "bucket secret",
+    )
     for name in (*storage, "refused secret", "unknown token"):
         assert not [body for body in bodies if handed[name] in body], f"a response held the {name}"

@@ -122,6 +122,9 @@ def _log_config(level: str) -> dict[str, Any]:
     config["handlers"]["access"]["filters"] = ["hide_signatures"]
     if level == "debug":
         config["loggers"]["sqlalchemy.engine"] = {"level": "INFO"}
+    # At debug these log each request to a bucket with its headers: an access key among them.
+    for name in ("boto3", "botocore", "s3transfer", "urllib3"):
+        config["loggers"][name] = {"level": "WARNING"}
     return config
 
 

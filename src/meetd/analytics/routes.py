@@ -49,7 +49,7 @@ Filters = Annotated[
 async def get_day_wise(
     ctx: AppCtx,
     start_date: Annotated[
-        Day | None, Query(description="YYYY-MM-DD; 30 days ago if absent")
+        Day | None, Query(description="YYYY-MM-DD; 30 days before the end if absent")
     ] = None,
     end_date: Annotated[Day | None, Query(description="YYYY-MM-DD; today if absent")] = None,
 ) -> Response:

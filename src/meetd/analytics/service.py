@@ -29,9 +29,14 @@ def day_wise(
         raise Invalid("start_date", f"must not be after end_date ({end_date.isoformat()})")
     now = clock.app_now(connection, app_id)
     today = now.date()
+    # By default the 30 days before the end, which is today (or the start, if later).
     last = end_date or max(today, start_date or today)
-    first = start_date or last - timedelta(days=DEFAULT_DAYS)
-    since, until = _midnight(first), _midnight(last + timedelta(days=1))
+    first = start_date or last - min(timedelta(days=DEFAULT_DAYS), last - date.min)
+    # the range's end is the next midnight: at the calendar's end, the end of time
+    until = (
+        _midnight(last + timedelta(days=1)) if last < date.max else datetime.max.replace(tzinfo=UTC)
+    )
+    since = _midnight(first)
     sessions: dict[date, list[float]] = defaultdict(list)
     for row in store.sessions_between(connection, app_id=app_id, since=since, until=until):
         sessions[row["started_at"].date()].append(minutes_consumed(row, now))
