@@ -1,14 +1,14 @@
-"""The analytics tests' fixtures are the livestreams tests': a database and an application
-per module, an app (and its clock) per test, and the real clock standing still."""
+"""The analytics tests' fixtures: a database and an application per module
+(tests/module_scope.py), an app (and its clock) per test, and the real clock standing still,
+as in the livestreams tests, whose driver (Kit) they share."""
 
-from tests.livestreams.conftest import (  # noqa: F401 (fixtures, found by name)
+from tests.livestreams.conftest import kit, still  # noqa: F401 (fixtures, found by name)
+from tests.module_scope import (  # noqa: F401 (fixtures, found by name)
     account,
     app,
     client,
     database_url,
     deployment,
-    kit,
     server,
     settings,
-    still,
 )

@@ -1,24 +1,26 @@
 """The livestreams tests' fixtures.
 
-A database and an application (in-process client, real server, account) serve a whole
-module: each test works in an app of its own, with a clock of its own, so nothing of one
-test is seen by another, and a test costs what its own requests cost, not a database clone
-and an application start. During each test the real clock stands still."""
+A database and an application serve a whole module (tests/module_scope.py); each test works
+in an app of its own. During each test the real clock stands still."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
-from fastapi import FastAPI
-from fastapi.testclient import TestClient
 
 from meetd.clock import Clock, clock
-from meetd.config import Settings
-from meetd.deployment import Deployment, open_deployment
 from tests.livestreams.support import Kit
-from tests.support import SECRET_KEY, Account, Databases, Server
+from tests.module_scope import (  # noqa: F401 (fixtures, found by name)
+    account,
+    app,
+    client,
+    database_url,
+    deployment,
+    server,
+    settings,
+)
+from tests.support import Account
 
 
 @pytest.fixture(autouse=True)
@@ -32,51 +34,6 @@ def still(monkeypatch: pytest.MonkeyPatch) -> datetime:
 
     monkeypatch.setattr(clock, "now", now)
     return moment
-
-
-@pytest.fixture(scope="module")
-def database_url(databases: Databases) -> Iterator[str]:
-    url = databases.new()
-    yield url
-    databases.release(url)
-
-
-@pytest.fixture(scope="module")
-def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, secret_key=SECRET_KEY)
-
-
-@pytest.fixture(scope="module")
-def deployment(settings: Settings) -> Iterator[Deployment]:
-    deployment = open_deployment(settings)
-    yield deployment
-    deployment.database.dispose()
-
-
-@pytest.fixture(scope="module")
-def app(settings: Settings, shared_apps: tuple[FastAPI, FastAPI]) -> FastAPI:
-    app = shared_apps[0]
-    app.state.settings = settings
-    return app
-
-
-@pytest.fixture(scope="module")
-def client(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app, raise_server_exceptions=False) as client:
-        yield client
-
-
-@pytest.fixture(scope="module")
-def account(client: TestClient, deployment: Deployment) -> Account:
-    return Account(client, deployment, "a" * 32)
-
-
-@pytest.fixture(scope="module")
-def server(settings: Settings, shared_apps: tuple[FastAPI, FastAPI]) -> Iterator[Server]:
-    app = shared_apps[1]
-    app.state.settings = settings
-    with Server(app) as server:
-        yield server
 
 
 @pytest.fixture

@@ -263,10 +263,15 @@ def _render_tracks(connection: Connection, recording: Record) -> Made:
             continue
         content = media.render(media.TRACK, round((left - joined) / 1000))
         for layer, options in layers.items():
-            prefix = _UNSAFE.sub("_", options.get("file_name_prefix") or layer)[:255]
+            prefix = track_prefix(layer, options)
             name = f"{prefix}_{peer['participant_id']}_{peer['id']}_audio_audio_{millis}.webm"
             files.append((name, layer, media.TRACK, content))
     return files
+
+
+def track_prefix(layer: str, options: dict[str, Any]) -> str:
+    """The start of a track layer's file names: its file_name_prefix, else its name."""
+    return _UNSAFE.sub("_", options.get("file_name_prefix") or layer)[:255]
 
 
 def _credentials(recording: Record, moment: Moment) -> dict[str, str]:

@@ -21,21 +21,8 @@ from meetd.meetings import service as meetings
 from meetd.meetings.schemas import SECRET_FIELDS
 from meetd.recordings import lifecycle, store
 from meetd.recordings.schemas import Layer, RecordingStart, TrackRecordingStart
-from meetd.schemas import iso_millis
 from meetd.sessions import store as sessions
 from meetd.sessions.lifecycle import Moment
-
-_MEETING_FIELDS = (
-    "id",
-    "title",
-    "status",
-    "record_on_start",
-    "live_stream_on_start",
-    "persist_chat",
-    "summarize_on_end",
-    "transcribe_on_end",
-    "session_keep_alive_time_in_secs",
-)
 
 
 def start_recording(
@@ -108,9 +95,19 @@ def start_track_recording(
     moment = Moment(app, downloads, clock.app_now(connection, app.id))
     session = _live_session(connection, moment, meeting)
     _only_one(connection, meeting, "TRACK")
-    layers = data.layers or {"default": Layer()}
+    layers = {
+        name: layer.model_dump(exclude_none=True)
+        for name, layer in (data.layers or {"default": Layer()}).items()
+    }
+    prefixes = [lifecycle.track_prefix(name, options) for name, options in layers.items()]
+    if len(set(prefixes)) < len(prefixes):
+        raise Invalid(
+            "layers",
+            "each layer's files need a prefix of their own: two layers have the same "
+            f"file_name_prefix (or name), {sorted(prefixes)}",
+        )
     config = {
-        "layers": {name: layer.model_dump(exclude_none=True) for name, layer in layers.items()},
+        "layers": layers,
         "user_ids": data.user_ids or [],
     }
     recording = lifecycle.start(
@@ -285,9 +282,11 @@ def list_recordings(
 
 
 def _meeting(values: Record) -> dict[str, Any]:
-    out = {name: values[f"m_{name}"] for name in _MEETING_FIELDS}
-    out["created_at"] = iso_millis(values["m_created_at"])
-    out["updated_at"] = iso_millis(values["m_updated_at"])
-    if values["m_recording_config"] is not None:
-        out["recording_config"] = values["m_recording_config"]
-    return out
+    """The listed recording's meeting, as the meeting list shows it."""
+    prefix = store.MEETING_PREFIX
+    row = {
+        name.removeprefix(prefix): value
+        for name, value in values.items()
+        if name.startswith(prefix)
+    }
+    return meetings.view(row, listed=True)

@@ -19,10 +19,11 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 log = logging.getLogger("meetd.recordings")
 S3_TYPES = ("aws", "digitalocean")
-# Bounded, so that an unreachable bucket fails a recording in seconds, not minutes.
+# Bounded, so that an unreachable bucket fails a recording in seconds, not minutes: the
+# copy runs in the transaction that marks the recording UPLOADED.
 _CONFIG = Config(
-    connect_timeout=5,
-    read_timeout=30,
+    connect_timeout=3,
+    read_timeout=10,
     retries={"max_attempts": 2, "mode": "standard"},
     s3={"addressing_style": "path"},
 )

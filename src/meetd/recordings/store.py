@@ -40,7 +40,9 @@ _FILES = (
 _FILE = select(rf.media_type, rf.content).where(
     rf.recording_id == bindparam("recording_id"), rf.name == bindparam("name")
 )
-# What a listed recording shows of its meeting (the reference's `meeting` object).
+# What a listed recording shows of its meeting (the reference's `meeting` object), each
+# column named with this prefix.
+MEETING_PREFIX = "m_"
 _MEETING_COLUMNS = (
     m.id,
     m.title,
@@ -51,13 +53,14 @@ _MEETING_COLUMNS = (
     m.summarize_on_end,
     m.transcribe_on_end,
     m.session_keep_alive_time_in_secs,
+    m.preferred_region,
     m.recording_config,
     m.created_at,
     m.updated_at,
 )
-_LISTED = select(recordings, *(c.label(f"m_{c.name}") for c in _MEETING_COLUMNS)).join(
-    meetings, m.id == r.meeting_id
-)
+_LISTED = select(
+    recordings, *(c.label(f"{MEETING_PREFIX}{c.name}") for c in _MEETING_COLUMNS)
+).join(meetings, m.id == r.meeting_id)
 
 
 def get_recording(
