@@ -110,6 +110,19 @@ class TestARecordedMeeting:
         assert kinds.count("meeting.started") == kinds.count("meeting.ended") == 1
         assert kinds.index("meeting.started") < kinds.index("recording.statusUpdate")
 
+        # Analytics count the minutes: the session's (alice was in it 42 s), the recording's.
+        analytics = kit.account.get(f"/{kit.app_id}/analytics/daywise").json()["data"]
+        sessions, recordings = analytics["session_stats"], analytics["recording_stats"]
+        assert sessions["sessions_count"] == 1
+        assert sessions["sessions_minutes_consumed"] == kit.session(session_id)["minutes_consumed"]
+        assert abs(sessions["sessions_minutes_consumed"] - 42 / 60) < 1 / 60
+        assert recordings["recording_count"] == 1
+        recorded_minutes = recording["recording_duration"] / 60
+        assert abs(recordings["recording_minutes_consumed"] - recorded_minutes) < 1 / 60
+        (day,) = recordings["day_stats"]
+        assert day["total_recordings"] == 1
+        assert day["total_recording_minutes"] == round(recorded_minutes)
+
     def test_an_errored_recording_says_why(
         self, kit: Kit, webhooks: Webhooks, receiver: Receiver
     ) -> None:

@@ -158,14 +158,17 @@ def resume(connection: Connection, moment: Moment, recording: Record) -> Record:
 
 
 def stop(connection: Connection, moment: Moment, recording: Record, *, reason: str) -> Record:
-    """UPLOADING now, UPLOADED (or ERRORED) in UPLOAD_DELAY_MS."""
-    caller = {"type": "ORGANIZATION", "name": moment.app.name}
+    """UPLOADING now, UPLOADED (or ERRORED) in UPLOAD_DELAY_MS. The app (organization) is
+    the caller of an API_CALL stop; a stop of meetd's own (ALL_PEERS_LEFT) names none."""
+    stop_reason: dict[str, Any] = {"reason": reason}
+    if reason == "API_CALL":
+        stop_reason["caller"] = {"type": "ORGANIZATION", "name": moment.app.name}
     values = {
         "status": "UPLOADING",
         "recorded_ms": recorded_ms(recording, moment.now),
         "resumed_ms": None,
         "stopped_time": moment.now,
-        "stop_reason": {"reason": reason, "caller": caller},
+        "stop_reason": stop_reason,
     }
     recording = _change(connection, moment, recording, values)
     _schedule(connection, moment, recording, UPLOAD, to_millis(moment.now) + UPLOAD_DELAY_MS)
