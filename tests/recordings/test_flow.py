@@ -115,7 +115,8 @@ class TestARecordedMeeting:
         sessions, recordings = analytics["session_stats"], analytics["recording_stats"]
         assert sessions["sessions_count"] == 1
         assert sessions["sessions_minutes_consumed"] == kit.session(session_id)["minutes_consumed"]
-        assert abs(sessions["sessions_minutes_consumed"] - 42 / 60) < 1 / 60
+        # (the real clock runs on between requests: a busy machine adds a second or two)
+        assert abs(sessions["sessions_minutes_consumed"] - 42 / 60) < 3 / 60
         assert recordings["recording_count"] == 1
         recorded_minutes = recording["recording_duration"] / 60
         assert abs(recordings["recording_minutes_consumed"] - recorded_minutes) < 1 / 60

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-import av
-
 MAX_FRAMES = 600
 WIDTH, HEIGHT = 160, 90  # a thumbnail: the file proves the recording, not the picture
 SETTLE_PACKETS = 50  # the encoder's warm-up; after it, silence is one packet repeated
@@ -48,6 +46,8 @@ TRACK = Format("webm", "webm", "audio/webm", None, "libopus", 48000)
 
 def render(kind: Format, seconds: int, *, stereo: bool = False) -> bytes:
     """A file of `kind` that plays for `seconds` (at least one)."""
+    import av  # here, not at the top: it costs every process start 0.1 s, and few record
+
     seconds = max(1, seconds)
     buffer = io.BytesIO()
     layout = "stereo" if stereo else "mono"
@@ -70,6 +70,8 @@ def render(kind: Format, seconds: int, *, stereo: bool = False) -> bytes:
 
 
 def _video(output: Any, stream: Any, seconds: int) -> None:
+    import av
+
     # One frame per `step` seconds: at most MAX_FRAMES, each held until the next.
     step = -(-seconds // MAX_FRAMES)
     frame = av.VideoFrame(WIDTH, HEIGHT, "yuv420p")
@@ -83,6 +85,8 @@ def _video(output: Any, stream: Any, seconds: int) -> None:
 
 
 def _audio(output: Any, stream: Any, rate: int, seconds: int, layout: str) -> None:
+    import av
+
     samples = stream.codec_context.frame_size or 1024
     total = seconds * rate
     frame_format = stream.codec_context.format.name
@@ -116,6 +120,8 @@ def _audio(output: Any, stream: Any, rate: int, seconds: int, layout: str) -> No
 
 def duration_of(content: bytes) -> float:
     """How long a file plays, in seconds (what a player reads from its container)."""
+    import av
+
     container: Any
     with av.open(io.BytesIO(content)) as container:
         return (container.duration or 0) / 1_000_000

@@ -13,20 +13,8 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-import boto3
-from botocore.client import Config
-from botocore.exceptions import BotoCoreError, ClientError
-
 log = logging.getLogger("meetd.recordings")
 S3_TYPES = ("aws", "digitalocean")
-# Bounded, so that an unreachable bucket fails a recording in seconds, not minutes: the
-# copy runs in the transaction that marks the recording UPLOADED.
-_CONFIG = Config(
-    connect_timeout=3,
-    read_timeout=10,
-    retries={"max_attempts": 2, "mode": "standard"},
-    s3={"addressing_style": "path"},
-)
 
 
 class UploadFailed(Exception):
@@ -45,6 +33,11 @@ def upload(
     files: list[tuple[str, str, bytes]],
 ) -> None:
     """Write each (name, media type, content) to the bucket; UploadFailed if any fails."""
+    # Imported here, not at the top: boto3 costs every process start 0.25 s, and few upload.
+    import boto3
+    from botocore.client import Config
+    from botocore.exceptions import BotoCoreError, ClientError
+
     kind = config.get("type")
     if kind not in S3_TYPES:
         log.warning("storage_config type %s cannot be written by meetd; files kept here", kind)
@@ -58,7 +51,14 @@ def upload(
         region_name=config.get("region") or None,
         aws_access_key_id=credentials.get("access_key"),
         aws_secret_access_key=credentials.get("secret"),
-        config=_CONFIG,
+        # Bounded, so that an unreachable bucket fails a recording in seconds, not minutes:
+        # the copy runs in the transaction that marks the recording UPLOADED.
+        config=Config(
+            connect_timeout=3,
+            read_timeout=10,
+            retries={"max_attempts": 2, "mode": "standard"},
+            s3={"addressing_style": "path"},
+        ),
     )
     try:
         for name, media_type, content in files:
