@@ -11,23 +11,20 @@ run: $(VENV)/.run
 
 # The whole suite on SQLite and, when MEETD_TEST_POSTGRES_URL names a server, on PostgreSQL
 # at the same time (each test gets a database of its own there, dropped afterwards): the two
-# passes share nothing, and together they take little longer than the slower one. Each pass
-# runs its tests in TEST_WORKERS processes (pytest-xdist): much of a test's time is spent
-# waiting on a server, a subprocess or a thread. The PostgreSQL pass's report follows the
-# SQLite pass's.
-TEST_WORKERS ?= 2
+# passes share nothing, and together they take little longer than the slower one. The
+# PostgreSQL pass's report follows the SQLite pass's.
 test: $(VENV)/.dev lint
 ifdef MEETD_TEST_POSTGRES_URL
 	@log=$$(mktemp); \
-	$(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS) --database postgresql >$$log 2>&1 & postgres=$$!; \
+	$(BIN)/pytest -p no:cacheprovider --database postgresql >$$log 2>&1 & postgres=$$!; \
 	trap 'kill $$postgres 2>/dev/null; wait $$postgres; rm -f $$log; exit 130' INT TERM; \
-	$(BIN)/pytest -p no:cacheprovider -n $(TEST_WORKERS); sqlite=$$?; \
+	$(BIN)/pytest -p no:cacheprovider; sqlite=$$?; \
 	wait $$postgres; pg=$$?; \
 	echo; echo "meetd: the same suite on PostgreSQL ($$MEETD_TEST_POSTGRES_URL):"; \
 	cat $$log; rm -f $$log; \
 	test $$sqlite -eq 0 -a $$pg -eq 0
 else
-	$(BIN)/pytest -n $(TEST_WORKERS)
+	$(BIN)/pytest
 	@echo "meetd: PostgreSQL pass SKIPPED: set MEETD_TEST_POSTGRES_URL (for example" \
 		"postgresql://127.0.0.1:5432/test) to run the suite against PostgreSQL too"
 endif

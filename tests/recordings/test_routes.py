@@ -1022,22 +1022,37 @@ class TestStartTrackRecording:
         assert len(files["mic"]) == len(files["room"]) == 2
 
     @pytest.mark.parametrize(
-        "layers",
+        ("layers", "prefixes"),
         [
-            {"first": {"file_name_prefix": "same"}, "second": {"file_name_prefix": "same"}},
-            {"a b": {}, "a_b": {}},  # both names made safe as a_b
+            (
+                {"first": {"file_name_prefix": "same"}, "second": {"file_name_prefix": "same"}},
+                {"first": "same", "second": "same-2"},
+            ),
+            ({"a b": {}, "a_b": {}}, {"a b": "a_b", "a_b": "a_b-2"}),  # both made safe as a_b
         ],
     )
-    def test_layers_whose_files_would_share_names_are_refused(
-        self, kit: Kit, live: Live, deployment: Deployment, layers: dict[str, Any]
+    def test_layers_whose_files_would_share_names_get_names_of_their_own(
+        self,
+        kit: Kit,
+        live: Live,
+        two: dict[str, str],
+        layers: dict[str, Any],
+        prefixes: dict[str, str],
     ) -> None:
-        before = kit.stored(deployment)
+        started = self.start(kit, live.meeting_id, layers=layers).json()["data"]["recording"]
+        kit.advance(12)
+        kit.act(started["id"], "stop")
+        kit.advance(5)
 
-        response = self.start(kit, live.meeting_id, layers=layers)
+        recording = kit.get(started["id"])
 
-        assert response.status_code == 400, response.text
-        assert response.json()["error"]["message"].startswith("layers:")
-        assert kit.stored(deployment) == before
+        assert recording["status"] == "UPLOADED"
+        files = track_files(recording)
+        assert set(files) == set(layers)
+        for layer, prefix in prefixes.items():
+            assert all(name.startswith(f"{prefix}_") for name in files[layer])
+        names = [name for urls in files.values() for name in urls]
+        assert len(names) == len(set(names)) == 2 * len(files)  # alice's and bob's, per layer
 
     def test_user_ids_choose_whom(self, kit: Kit, live: Live, two: dict[str, str]) -> None:
         started = self.start(kit, live.meeting_id, user_ids=[two["bob"]]).json()["data"]

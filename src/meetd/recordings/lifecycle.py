@@ -255,7 +255,7 @@ def _render_tracks(connection: Connection, recording: Record) -> Made:
     started = to_millis(recording["started_time"] or recording["invoked_time"])
     stopped = to_millis(recording["stopped_time"])
     millis = to_millis(recording["invoked_time"])
-    layers = config.get("layers") or {"default": {}}
+    prefixes = track_prefixes(config.get("layers") or {"default": {}})
     files: Made = []
     for peer in sessions.session_peers(connection, recording["session_id"]):
         if chosen and not chosen & {str(peer["participant_id"]), peer["custom_participant_id"]}:
@@ -265,16 +265,24 @@ def _render_tracks(connection: Connection, recording: Record) -> Made:
         if left <= joined:
             continue
         content = media.render(media.TRACK, round((left - joined) / 1000))
-        for layer, options in layers.items():
-            prefix = track_prefix(layer, options)
+        for layer, prefix in prefixes.items():
             name = f"{prefix}_{peer['participant_id']}_{peer['id']}_audio_audio_{millis}.webm"
             files.append((name, layer, media.TRACK, content))
     return files
 
 
-def track_prefix(layer: str, options: dict[str, Any]) -> str:
-    """The start of a track layer's file names: its file_name_prefix, else its name."""
-    return _UNSAFE.sub("_", options.get("file_name_prefix") or layer)[:255]
+def track_prefixes(layers: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """The start of each track layer's file names: its file_name_prefix, else its name, made
+    safe; a prefix an earlier layer has gets `-2`, `-3`, ... so that no two files clash."""
+    prefixes: dict[str, str] = {}
+    for layer, options in layers.items():
+        base = _UNSAFE.sub("_", options.get("file_name_prefix") or layer)[:250]
+        prefix, n = base, 1
+        while prefix in prefixes.values():
+            n += 1
+            prefix = f"{base}-{n}"
+        prefixes[layer] = prefix
+    return prefixes
 
 
 def _credentials(recording: Record, moment: Moment) -> dict[str, str]:

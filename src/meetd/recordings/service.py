@@ -99,13 +99,6 @@ def start_track_recording(
         name: layer.model_dump(exclude_none=True)
         for name, layer in (data.layers or {"default": Layer()}).items()
     }
-    prefixes = [lifecycle.track_prefix(name, options) for name, options in layers.items()]
-    if len(set(prefixes)) < len(prefixes):
-        raise Invalid(
-            "layers",
-            "each layer's files need a prefix of their own: two layers have the same "
-            f"file_name_prefix (or name), {sorted(prefixes)}",
-        )
     config = {
         "layers": layers,
         "user_ids": data.user_ids or [],
