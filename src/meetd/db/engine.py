@@ -11,6 +11,7 @@ statements wait for the network.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -92,7 +93,6 @@ class Database:
             return
         driver = connection.connection.driver_connection
         assert driver is not None
-        deadline = time.perf_counter() + budget
         over = False
 
         def check() -> bool:  # SQLite interrupts the statement when this returns true
@@ -100,16 +100,20 @@ class Database:
             over = time.perf_counter() > deadline
             return over
 
-        driver.set_progress_handler(check, _PROGRESS_STEPS)
+        # The budget is the unit's, not BEGIN's: a BEGIN cut off would raise the driver's
+        # own error from SQLAlchemy's begin event, which no caller expects.
         try:
             with connection.begin():
-                yield connection
-        except OperationalError:
+                deadline = time.perf_counter() + budget
+                driver.set_progress_handler(check, _PROGRESS_STEPS)
+                try:
+                    yield connection
+                finally:
+                    driver.set_progress_handler(None, 0)
+        except (OperationalError, sqlite3.OperationalError):
             if over:
                 raise _OverBudget from None
             raise
-        finally:
-            driver.set_progress_handler(None, 0)
 
     async def write(
         self, unit: Callable[Concatenate[Connection, P], T], /, *args: P.args, **kwargs: P.kwargs
