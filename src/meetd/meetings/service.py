@@ -169,14 +169,20 @@ def _columns(meeting_id: uuid.UUID, data: MeetingCreate, box: SecretBox) -> dict
         data.recording_config.model_dump(exclude_none=True) if data.recording_config else None
     )
     storage = (recording or {}).get("storage_config") or {}
-    credentials = {name: storage.pop(name) for name in SECRET_FIELDS if name in storage}
+    values["storage_credentials"] = seal_credentials(storage, meeting_id=meeting_id, box=box)
     values["recording_config"] = recording
-    values["storage_credentials"] = (
-        box.seal(json.dumps(credentials).encode(), context=meeting_id.bytes)
-        if credentials
-        else None
-    )
     return values
+
+
+def seal_credentials(
+    storage: dict[str, Any], *, meeting_id: uuid.UUID, box: SecretBox
+) -> bytes | None:
+    """Takes the write-only credentials out of a storage_config, and answers them sealed
+    to the meeting (None if there were none): a meeting's own, or a recording's of it."""
+    credentials = {name: storage.pop(name) for name in SECRET_FIELDS if name in storage}
+    if not credentials:
+        return None
+    return box.seal(json.dumps(credentials).encode(), context=meeting_id.bytes)
 
 
 def _document(meeting: Record, box: SecretBox) -> dict[str, Any]:

@@ -3,7 +3,6 @@ read and list them; pause, resume and stop them. How they go is meetd.recordings
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
@@ -18,7 +17,6 @@ from meetd.db.tables import Record
 from meetd.errors import Conflict, Invalid, NotFound
 from meetd.files.service import URL_LIFETIME, Downloads
 from meetd.meetings import service as meetings
-from meetd.meetings.schemas import SECRET_FIELDS
 from meetd.recordings import lifecycle, store
 from meetd.recordings.schemas import Layer, RecordingStart, TrackRecordingStart
 from meetd.sessions import store as sessions
@@ -77,9 +75,7 @@ def _storage(
         stored = (meeting["recording_config"] or {}).get("storage_config")
         return stored, meeting["storage_credentials"] if stored else None
     readable = data.storage_config.model_dump(exclude_none=True)
-    credentials = {name: readable.pop(name) for name in SECRET_FIELDS if name in readable}
-    sealed = box.seal(json.dumps(credentials).encode(), context=meeting["id"].bytes)
-    return readable, sealed if credentials else None
+    return readable, meetings.seal_credentials(readable, meeting_id=meeting["id"], box=box)
 
 
 def start_track_recording(

@@ -37,9 +37,6 @@ _FILES = (
     .where(rf.recording_id == bindparam("recording_id"))
     .order_by(rf.name)
 )
-_FILE = select(rf.media_type, rf.content).where(
-    rf.recording_id == bindparam("recording_id"), rf.name == bindparam("name")
-)
 # What a listed recording shows of its meeting (the reference's `meeting` object), each
 # column named with this prefix.
 MEETING_PREFIX = "m_"
@@ -135,11 +132,6 @@ def list_recordings(
 
 def files_of(connection: Connection, recording_id: uuid.UUID) -> Sequence[RowMapping]:
     return connection.execute(_FILES, {"recording_id": recording_id}).mappings().all()
-
-
-def get_file(connection: Connection, *, recording_id: uuid.UUID, name: str) -> RowMapping | None:
-    params = {"recording_id": recording_id, "name": name}
-    return connection.execute(_FILE, params).mappings().first()
 
 
 def insert_files(connection: Connection, rows: list[dict[str, Any]]) -> None:
