@@ -30,5 +30,8 @@ class TtlCache(Generic[K, V]):
             self.clear()  # crude, and rare: a cache this size holds every live key
         self._entries[key] = (time.monotonic() + self._seconds, value)
 
+    def forget(self, key: K) -> None:
+        self._entries.pop(key, None)
+
     def clear(self) -> None:
         self._entries.clear()

@@ -3,6 +3,7 @@ caches of what rarely changes."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -16,6 +17,7 @@ from meetd.crypto import SecretBox, derive_key, load_secret_key
 from meetd.db.engine import Database, lock_deployment
 from meetd.db.migrate import upgrade
 from meetd.db.tables import meta
+from meetd.faults.service import FaultRule
 from meetd.files.service import Downloads
 from meetd.keys import SigningKeys
 from meetd.ratelimit import TokenBuckets
@@ -44,6 +46,10 @@ class Deployment:
     app_cache: TtlCache[str, AppRow] = field(default_factory=_apps)  # by app id as sent
     default_app_cache: TtlCache[str, AppRow] = field(default_factory=_apps)  # by account id
     requests: TokenBuckets | None = None  # the rate limit's count, when there is one
+    # Each app's fault rules (docs/testing.md), read again every second: almost always none.
+    fault_rules: TtlCache[uuid.UUID, tuple[FaultRule, ...]] = field(
+        default_factory=lambda: TtlCache(seconds=1, max_entries=10_000)
+    )
 
 
 def open_deployment(settings: Settings) -> Deployment:

@@ -6,7 +6,9 @@
      ├── Forbidden            403  the token may not do this                 code 10000
      ├── NotFound             404  no such app, meeting, participant, preset
      ├── Conflict             409  sent with `x-should-retry: false`
-     └── RateLimited          429  sent with `Retry-After`                  code 971
+     ├── RateLimited          429  sent with `Retry-After`                  code 971
+     └── Injected             429  a fault rule's answer (code 971, `Retry-After`), or
+                              5xx  as Cloudflare fails                    code = status
 
 Services raise these and never import the web framework; `meetd.web.handlers` renders
 every one of them, and the framework's own errors, as the one error body of the contract.
@@ -29,6 +31,10 @@ class ApiError(Exception):
         self.message = message
         if code is not None:
             self.code = code
+
+    def headers(self) -> dict[str, str] | None:
+        """Headers the answer carries besides the body."""
+        return None
 
 
 class Invalid(ApiError):
@@ -54,6 +60,9 @@ class NotFound(ApiError):
 class Conflict(ApiError):
     status = code = 409
 
+    def headers(self) -> dict[str, str]:
+        return {"x-should-retry": "false"}  # the SDKs retry a 409; a conflict stays (A3)
+
 
 class RateLimited(ApiError):
     status, code = 429, RATE_LIMIT_CODE
@@ -63,6 +72,22 @@ class RateLimited(ApiError):
             f"Too many requests: this API token may make {limit}; retry after {retry_after} seconds"
         )
         self.retry_after = retry_after
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}  # the SDKs wait this long, then retry
+
+
+class Injected(ApiError):
+    """What a fault rule answers instead of the operation (docs/testing.md): a 429 as
+    Cloudflare's API throttles, or a 5xx as it fails."""
+
+    def __init__(self, *, status: int, message: str, retry_after: int) -> None:
+        super().__init__(message, code=RATE_LIMIT_CODE if status == 429 else status)
+        self.status = status
+        self.retry_after = retry_after
+
+    def headers(self) -> dict[str, str] | None:
+        return {"Retry-After": str(self.retry_after)} if self.status == 429 else None
 
 
 def parse_id(value: str, *, field: str) -> uuid.UUID:

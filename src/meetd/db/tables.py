@@ -526,3 +526,25 @@ webhook_keys = Table(
     Column("public_pem", String(1024), nullable=False),
     _timestamp("created_at"),
 )
+
+# An app's fault rules (a meetd extension, docs/testing.md): requests on the app's paths that
+# answer as Cloudflare does when it fails (429, 5xx) or answer late, to test a client's retries.
+fault_rules = Table(
+    "fault_rules",
+    metadata,
+    _id(),
+    Column("app_id", Uuid(), ForeignKey("apps.id"), nullable=False),
+    Column("method", String(7), nullable=False),  # or "*"
+    Column("path", String(512), nullable=False),  # a shell-style pattern
+    Column("status", Integer()),  # none: the rule only delays
+    Column("rate", Double(), nullable=False),
+    Column("count", Integer()),  # how many requests it faults before it is used up
+    Column("latency_ms", Integer(), nullable=False),
+    Column("retry_after", Integer(), nullable=False),
+    Column("seed", BigInteger()),
+    Column("matched", Integer(), nullable=False),
+    Column("faulted", Integer(), nullable=False),
+    _timestamp("created_at"),
+    CheckConstraint("status IN (429, 500, 502, 503)", name="status"),
+    Index(None, "app_id", "created_at"),
+)

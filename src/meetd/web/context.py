@@ -9,6 +9,7 @@ and reads its body from bytes.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from meetd.apps import service as apps
 from meetd.apps.store import AppRow
 from meetd.deployment import Deployment
 from meetd.errors import Forbidden, RateLimited, Unauthenticated
+from meetd.faults import service as faults
 from meetd.web.replies import PageParams
 
 P = ParamSpec("P")
@@ -163,11 +165,36 @@ async def _app(deployment: Deployment, caller: Principal, app_id: str | None) ->
     return app
 
 
+async def _apply_faults(request: Request, deployment: Deployment, app: AppRow) -> None:
+    """The app's fault rules (docs/testing.md), before the operation runs: a faulted request
+    changes nothing. meetd's own simulate routes are never faulted, so that a rule cannot
+    lock out its own removal, nor stop the activity that drives a test."""
+    rules = deployment.fault_rules.get(app.id)
+    if rules is None:
+        rules = await deployment.database.read(faults.rules_of, app_id=app.id)
+        deployment.fault_rules.put(app.id, rules)
+    if not rules:
+        return
+    path = request.scope["path"].removeprefix(request.scope.get("root_path", ""))
+    if "/simulate/" in path:
+        return
+    for rule in rules:
+        if not rule.matches(request.method, path):
+            continue
+        if await deployment.database.write(faults.draw, app_id=app.id, rule_id=rule.id):
+            await asyncio.sleep(rule.latency_ms / 1000)
+            error = rule.error()
+            if error is not None:
+                raise error
+            return
+
+
 async def app_context(request: Request, account_id: str) -> InApp:
     """Operations in an app: `{app_id}` in the path, or the legacy paths' default app."""
     deployment: Deployment = request.app.state.deployment
     caller = await _caller(request, deployment, account_id, reads_only=False)
     app = await _app(deployment, caller, request.path_params.get("app_id"))
+    await _apply_faults(request, deployment, app)
     return InApp(request, deployment, caller, app)
 
 

@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
-from meetd.errors import ApiError, Conflict, RateLimited
+from meetd.errors import ApiError
 from meetd.schemas import describe_error
 from meetd.web.replies import error_response
 
@@ -28,12 +28,7 @@ def too_large() -> Response:
 
 async def _api_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiError)
-    headers = None
-    if isinstance(exc, Conflict):  # the SDKs retry a 409; a conflict stays (contract A3)
-        headers = {"x-should-retry": "false"}
-    elif isinstance(exc, RateLimited):  # the SDKs wait this long before they retry
-        headers = {"Retry-After": str(exc.retry_after)}
-    return error_response(exc.status, exc.code, [exc.message], headers)
+    return error_response(exc.status, exc.code, [exc.message], exc.headers())
 
 
 async def _validation_error(_request: Request, exc: Exception) -> Response:

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from meetd.activity import routes as activity
 from meetd.analytics import routes as analytics
 from meetd.apps import routes as apps
+from meetd.faults import routes as faults
 from meetd.files import routes as files
 from meetd.livestreams import routes as livestreams
 from meetd.meetings import routes as meetings
@@ -32,6 +33,7 @@ def mount(app: FastAPI) -> None:
     app.include_router(activity.router, prefix=in_app)
     app.include_router(activity.clock_router, prefix=in_app)
     app.include_router(activity.livestream_router, prefix=in_app)
+    app.include_router(faults.router, prefix=in_app)
     app.include_router(recordings.router, prefix=in_app)
     app.include_router(livestreams.router, prefix=in_app)
     app.include_router(livestreams.meeting_router, prefix=in_app)
