@@ -1,5 +1,5 @@
-"""The `meetd` command: serve the API; manage API tokens, participant tokens and signing keys.
-Calls services, never HTTP."""
+"""The `meetd` command: serve the API; manage API tokens, participant tokens and signing keys;
+export and import state files. Calls services, never HTTP."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import logging
 import os
 import re
 import sys
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -21,6 +22,7 @@ from meetd.db.engine import lock_deployment
 from meetd.deployment import Deployment, open_deployment
 from meetd.errors import ApiError
 from meetd.participants import tokens
+from meetd.state import service as state
 
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 LOG_FORMAT = "%(levelname)s:     %(name)s %(message)s"
@@ -48,12 +50,17 @@ def serve(args: argparse.Namespace) -> int:
     host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host  # noqa: S104
     # Download URLs point at the address served, unless the operator says otherwise.
     os.environ.setdefault("MEETD_PUBLIC_URL", f"http://{host}:{args.port}")
-    with _opened(args) as deployment, deployment.database.transaction() as connection:
-        first = accounts.create_first_account(connection)
     base_url = f"http://{host}:{args.port}{SDK_PREFIX}"
+    with _opened(args) as deployment:
+        first = _seed(deployment, args.seed) if args.seed else None
+        made = "the file has no API token; created an admin API token for account {}."
+        if first is None:
+            with deployment.database.transaction() as connection:
+                first = accounts.create_first_account(connection)
+            made = "new database; created account {} and an admin API token."
     if first is not None:
         print(
-            f"meetd: new database; created account {first.account_id} and an admin API token.\n"
+            f"meetd: {made.format(first.account_id)}\n"
             "The token is shown this once. Paste this line into the shell of your code:\n\n"
             f"export CLOUDFLARE_BASE_URL={base_url} CLOUDFLARE_API_TOKEN={first.token} "
             f"CLOUDFLARE_ACCOUNT_ID={first.account_id}\n",
@@ -91,6 +98,68 @@ def serve(args: argparse.Namespace) -> int:
             workers=args.workers,
             **options,
         )
+    return 0
+
+
+def _seed(deployment: Deployment, path: str) -> accounts.FirstAccount | None:
+    """Loads a state file into the new database; when it brings no API token, one for its
+    first account (returned, to be shown)."""
+    document = _state_file(path)
+    with deployment.database.transaction() as connection:
+        counts = state.import_state(
+            connection, document, fingerprint=deployment.storage_box.fingerprint, into_empty=True
+        )
+        first = None
+        if counts["accounts"] and not counts["api_tokens"]:
+            account_id = document["accounts"][0]["id"]
+            first = accounts.FirstAccount(
+                account_id, accounts.create_token(connection, account_id=account_id)
+            )
+    print(f"meetd: seeded from {path}: {_counted(counts)}", flush=True)
+    return first
+
+
+def _state_file(path: str) -> Any:
+    try:
+        with open(path, "rb") if path != "-" else sys.stdin.buffer as file:
+            return json.load(file)
+    except OSError as error:
+        raise ConfigError(f"cannot read {path}: {error.strerror}") from None
+    except ValueError as error:
+        raise ConfigError(f"{path} is not a meetd state file: it is not JSON ({error})") from None
+
+
+def _counted(counts: dict[str, int]) -> str:
+    return ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in counts.items())
+
+
+def export_state(args: argparse.Namespace) -> int:
+    app_id = None
+    if args.app is not None:
+        try:
+            app_id = uuid.UUID(args.app)
+        except ValueError:
+            raise ConfigError(f"--app: must be an app id (a UUID), not {args.app!r}") from None
+    with _opened(args) as deployment, deployment.database.reading() as connection:
+        document = state.export_state(
+            connection, app_id=app_id, fingerprint=deployment.storage_box.fingerprint
+        )
+    json.dump(document, sys.stdout, indent=1)
+    print()
+    return 0
+
+
+def import_state(args: argparse.Namespace) -> int:
+    document = _state_file(args.file)
+    try:
+        with _opened(args) as deployment, deployment.database.transaction() as connection:
+            counts = state.import_state(
+                connection, document, fingerprint=deployment.storage_box.fingerprint
+            )
+    except ApiError as refused:
+        print(f"meetd: import refused, nothing written: {refused}", file=sys.stderr)
+        return 2
+    print(f"meetd: imported from {args.file}: {_counted(counts)}")
     return 0
 
 
@@ -206,7 +275,35 @@ def build_parser() -> argparse.ArgumentParser:
         help="least important messages logged; debug adds SQL statements, never their "
         "parameters (default: info)",
     )
+    serve_parser.add_argument(
+        "--seed",
+        metavar="STATE_FILE",
+        help="load a state file (meetd export) into the database first; refused unless the "
+        "database is new",
+    )
     serve_parser.set_defaults(run=serve)
+
+    export_parser = commands.add_parser(
+        "export",
+        help="write the state to stdout as a state file",
+        description="Print the accounts, API tokens (as hashes), apps, presets, meetings, "
+        "participants and webhooks as JSON, for meetd import or serve --seed. Sessions, "
+        "recordings and events stay behind; storage credentials stay sealed.",
+    )
+    export_parser.add_argument("--app", metavar="APP_ID", help="only this app (and its account)")
+    export_parser.add_argument("--database-url", help=DATABASE_HELP)
+    export_parser.set_defaults(run=export_state)
+
+    import_parser = commands.add_parser(
+        "import",
+        help="load a state file",
+        description="Write the rows of a state file (meetd export) into the database, or none "
+        "of them: a file of another format or a newer version, or with an id that exists here "
+        "already (accounts excepted), is refused whole.",
+    )
+    import_parser.add_argument("file", help="the state file; - reads stdin")
+    import_parser.add_argument("--database-url", help=DATABASE_HELP)
+    import_parser.set_defaults(run=import_state)
 
     token_parser = commands.add_parser("token", help="manage API tokens")
     token_commands = token_parser.add_subparsers(required=True, metavar="COMMAND")

@@ -17,6 +17,7 @@ from meetd.participants import routes as participants
 from meetd.presets import routes as presets
 from meetd.recordings import routes as recordings
 from meetd.sessions import routes as sessions
+from meetd.state import routes as state
 from meetd.web.context import KIT_PREFIX, LEGACY_PREFIX
 from meetd.webhooks import routes as webhooks
 
@@ -34,6 +35,7 @@ def mount(app: FastAPI) -> None:
     app.include_router(activity.clock_router, prefix=in_app)
     app.include_router(activity.livestream_router, prefix=in_app)
     app.include_router(faults.router, prefix=in_app)
+    app.include_router(state.router, prefix=in_app)
     app.include_router(recordings.router, prefix=in_app)
     app.include_router(livestreams.router, prefix=in_app)
     app.include_router(livestreams.meeting_router, prefix=in_app)
