@@ -9,12 +9,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.telemetry import TelemetryConfig
 
-from meetd import __version__
+from meetd import __version__, metrics
 from meetd.config import MAX_BODY_BYTES, Settings
 from meetd.deployment import open_deployment
 from meetd.timers.runner import TimerRunner
 from meetd.web import handlers, openapi, routes
-from meetd.web.middleware import RequestBody, RequestTarget, SdkPrefix
+from meetd.web.middleware import Measure, RequestBody, RequestTarget, SdkPrefix
 from meetd.webhooks.worker import DeliveryWorker
 
 SDK_PREFIX = "/client/v4"
@@ -26,9 +26,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     deployment = open_deployment(app.state.settings)
     app.state.deployment = deployment
     await deployment.database.start()
+    if deployment.database.writer is not None:
+        deployment.database.writer.on_batch = metrics.WRITER_BATCH.observe
     timers = TimerRunner(deployment.database, deployment.downloads, deployment.storage_box)
     await timers.start()
     webhooks = DeliveryWorker(deployment.database, deployment.webhook_keys, deployment.settings)
+    webhooks.on_outcome = metrics.observe_delivery
     await webhooks.start()
     # What start-up made (modules, routes, models, compiled statements) lives as long as the
     # process: out of the collector's way, and collections rarer. Full collections otherwise
@@ -71,5 +74,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestBody, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(RequestTarget)
     app.add_middleware(SdkPrefix, prefix=SDK_PREFIX)
+    app.add_middleware(Measure)
     routes.mount(app)
     return app

@@ -9,7 +9,9 @@ import json
 import logging
 import os
 import re
+import shutil
 import sys
+import tempfile
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -40,6 +42,27 @@ def _opened(args: argparse.Namespace) -> Iterator[Deployment]:
 
 
 def serve(args: argparse.Namespace) -> int:
+    with _metrics_directory():
+        return _serve(args)
+
+
+@contextmanager
+def _metrics_directory() -> Iterator[None]:
+    """Every process of this server counts its metrics in files of one directory, and a
+    scrape adds them up (meetd.metrics): set before the web stack, and so prometheus-client,
+    is imported. An operator's PROMETHEUS_MULTIPROC_DIR is used as it is."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        yield
+        return
+    directory = tempfile.mkdtemp(prefix="meetd-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
+    try:
+        yield
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def _serve(args: argparse.Namespace) -> int:
     # The web stack is imported by the one command that serves: the others start in a
     # fraction of the time.
     import uvicorn

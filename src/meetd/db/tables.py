@@ -507,6 +507,8 @@ deliveries = Table(
     # when a worker that claimed it has it (a crashed worker's claim runs out).
     Column("next_attempt_ms", BigInteger()),
     Column("claimed_until_ms", BigInteger()),
+    # When it was queued (or queued again), on the real clock: how long deliveries wait.
+    Column("queued_ms", BigInteger()),
     Column("last_attempt_at", UTCDateTime()),
     _timestamp("created_at"),  # when the event happened (the app's clock)
     CheckConstraint("status IN ('PENDING', 'DELIVERED', 'FAILED')", name="status"),

@@ -44,6 +44,7 @@ class GroupWriter:
         # How many batches were committed, and how many units they held: batching, seen.
         self.batches = 0
         self.units = 0
+        self.on_batch: Callable[[int], None] = _ignore  # told each batch's size (metrics)
 
     async def start(self) -> None:
         self._queue = asyncio.Queue()
@@ -121,3 +122,8 @@ class GroupWriter:
         else:
             self.batches += 1
             self.units += len(batch)
+            self.on_batch(len(batch))
+
+
+def _ignore(_size: int) -> None:
+    pass

@@ -58,6 +58,7 @@ def record_event(
                 "attempts": 0,
                 "queued_at_attempt": 0,
                 "next_attempt_ms": now_ms,
+                "queued_ms": now_ms,
                 "created_at": at,
             }
             for webhook_id in webhooks.subscribed(connection, app_id=app_id, event=values["type"])

@@ -1,14 +1,16 @@
-"""ASGI middleware: the SDK path prefix, what a request body may be, and what its path and
-query may be."""
+"""ASGI middleware: the requests' metrics, the SDK path prefix, what a request body may be,
+and what its path and query may be."""
 
 from __future__ import annotations
 
+import time
 from urllib.parse import unquote_to_bytes
 
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from meetd import metrics
 from meetd.web.handlers import too_large
 from meetd.web.replies import error_response
 
@@ -109,5 +111,35 @@ class SdkPrefix:
             root = scope.get("root_path", "") + self.prefix
             path: str = scope["path"]
             if path == root or path.startswith(root + "/"):
-                scope = {**scope, "root_path": root}
+                # In place, as the router sets the route: Measure, outside, reads both.
+                scope["root_path"] = root
         await self.app(scope, receive, send)
+
+
+class Measure:
+    """Counts and times every request by its operation (the route's name) and status
+    (meetd.metrics); a request no route took is `unmatched`."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500  # unless an answer starts
+
+        async def send_noting_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_noting_status)
+        finally:
+            route = scope.get("route")
+            operation = route.name if route is not None else "unmatched"
+            elapsed = time.perf_counter() - started
+            metrics.observe_request(operation, scope["method"], status, elapsed)

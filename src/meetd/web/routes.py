@@ -11,6 +11,7 @@ from meetd.analytics import routes as analytics
 from meetd.apps import routes as apps
 from meetd.faults import routes as faults
 from meetd.files import routes as files
+from meetd.health import routes as health
 from meetd.livestreams import routes as livestreams
 from meetd.meetings import routes as meetings
 from meetd.participants import routes as participants
@@ -51,3 +52,4 @@ def mount(app: FastAPI) -> None:
     app.include_router(participants.jwks_router)
     app.include_router(files.router)
     app.include_router(webhooks.public_key_router)
+    app.include_router(health.router)

@@ -180,6 +180,7 @@ def redeliver(
         "status": "PENDING",
         "queued_at_attempt": row["attempts"],
         "next_attempt_ms": clock.now_millis(),
+        "queued_ms": clock.now_millis(),
         "claimed_until_ms": None,
     }
     store.update_delivery(connection, row["seq"], values)

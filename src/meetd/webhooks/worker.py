@@ -20,7 +20,7 @@ import functools
 import logging
 import ssl
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,6 +65,8 @@ class DeliveryWorker:
         self._client: httpx.AsyncClient | None = None
         # One signature per event body, whatever the webhooks and attempts it goes to.
         self._signatures: OrderedDict[tuple[str, Any], str] = OrderedDict()
+        # Told each attempt's recorded outcome: DELIVERED, PENDING (to retry) or FAILED.
+        self.on_outcome: Callable[[str], None] = _ignore
 
     async def start(self) -> None:
         self._stopping.clear()
@@ -133,6 +135,7 @@ class DeliveryWorker:
         try:
             outcome = await self._attempt(row, kid)
             await self._database.write(_record, outcome=outcome)
+            self.on_outcome(outcome.values["status"])
         except Exception:  # unrecorded, its claim runs out and it is sent again
             log.exception("a webhook delivery failed unrecorded; it will be sent again")
         finally:
@@ -212,3 +215,7 @@ def _tls() -> ssl.SSLContext:
     """The TLS settings of deliveries, made once per process: loading the CA certificates
     takes 30 ms of CPU, which every start of an application would otherwise pay again."""
     return httpx.create_ssl_context()
+
+
+def _ignore(_status: str) -> None:
+    pass

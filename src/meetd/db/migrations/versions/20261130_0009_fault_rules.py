@@ -1,4 +1,5 @@
-"""fault rules: requests of an app that fail or wait as told (docs/testing.md)
+"""fault rules: requests of an app that fail or wait as told (docs/testing.md); when each
+webhook delivery was queued (the metrics' oldest pending delivery)
 
 Revision ID: 0009
 Revises: 0008
@@ -39,8 +40,10 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_fault_rules_app_id_created_at"), "fault_rules", ["app_id", "created_at"]
     )
+    op.add_column("deliveries", sa.Column("queued_ms", sa.BigInteger(), nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_column("deliveries", "queued_ms")
     op.drop_index(op.f("ix_fault_rules_app_id_created_at"), table_name="fault_rules")
     op.drop_table("fault_rules")
