@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
-from meetd.schemas import Clean, Schema
+from meetd.schemas import Clean, Integer, Schema
 
 Method = Literal["*", "GET", "POST", "PUT", "PATCH", "DELETE"]
 Status = Literal[429, 500, 502, 503]
@@ -52,7 +52,11 @@ def _unparseable(pattern: str) -> str | None:
 
 
 Pattern = Annotated[
-    str, StringConstraints(min_length=1, max_length=512), Clean, AfterValidator(_pattern)
+    str,
+    StringConstraints(min_length=1, max_length=512),
+    Clean,
+    AfterValidator(_pattern),
+    Field(json_schema_extra={"pattern": "^[/*]"}),
 ]
 
 
@@ -66,14 +70,14 @@ class FaultCreate(Schema):
         None, description="the answer; none for a rule that only delays (latency_ms)"
     )
     rate: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] = 1.0
-    count: Annotated[int, Field(ge=1, le=1_000_000)] | None = Field(
+    count: Annotated[Integer, Field(ge=1, le=1_000_000)] | None = Field(
         None, description="how many requests it faults before it is used up; none: no end"
     )
-    latency_ms: Annotated[int, Field(ge=0, le=MAX_LATENCY_MS)] = 0
-    retry_after: Annotated[int, Field(ge=1, le=60)] = Field(
+    latency_ms: Annotated[Integer, Field(ge=0, le=MAX_LATENCY_MS)] = 0
+    retry_after: Annotated[Integer, Field(ge=1, le=60)] = Field(
         1, description="seconds, in the Retry-After of a 429"
     )
-    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] | None = Field(
+    seed: Annotated[Integer, Field(ge=0, le=2**63 - 1)] | None = Field(
         None, description="makes the rule's draws (rate) the same on every run"
     )
 
@@ -88,6 +92,6 @@ class FaultRead(BaseModel):
     latency_ms: int
     retry_after: int
     seed: int | None
-    matched: int = Field(description="requests it matched")
+    matched: int = Field(description="requests it matched while it was not used up")
     faulted: int = Field(description="requests it answered with its status or delayed")
     created_at: str
