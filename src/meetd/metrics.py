@@ -43,10 +43,14 @@ DELIVERIES = Counter(
     ("outcome",),
 )
 _OUTCOMES = {"DELIVERED": "delivered", "PENDING": "retrying", "FAILED": "failed"}
+# A client may send any method: the others count as one, so labels stay few.
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 _children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
 
 def observe_request(operation: str, method: str, status: int, seconds: float) -> None:
+    if method not in _METHODS:
+        method = "OTHER"
     key = (operation, method, status)
     children = _children.get(key)
     if children is None:  # the label lookups, once per kind of request

@@ -7,31 +7,13 @@ from typing import Any
 
 import pytest
 
+from tests.faults.support import add_rule, meetings, rules
 from tests.support import Account
-
-
-def _add(account: Account, app_id: str, **rule: Any) -> dict[str, Any]:
-    response = account.post(f"/{app_id}/simulate/faults", json=rule)
-    assert response.status_code == 201, response.text
-    added: dict[str, Any] = response.json()["data"]
-    return added
-
-
-def _rules(account: Account, app_id: str) -> list[dict[str, Any]]:
-    response = account.get(f"/{app_id}/simulate/faults")
-    assert response.status_code == 200
-    rules: list[dict[str, Any]] = response.json()["data"]
-    return rules
-
-
-def _meetings(account: Account, app_id: str) -> int:
-    total: int = account.get(f"/{app_id}/meetings").json()["paging"]["total_count"]
-    return total
 
 
 class TestCreateFault:
     def test_answers_the_rule_with_its_defaults(self, account: Account, app_id: str) -> None:
-        rule = _add(account, app_id, path="*/meetings", status=503)
+        rule = add_rule(account, app_id, path="*/meetings", status=503)
         assert rule == {
             "id": rule["id"],
             "path": "*/meetings",
@@ -46,7 +28,7 @@ class TestCreateFault:
             "faulted": 0,
             "created_at": rule["created_at"],
         }
-        assert _rules(account, app_id) == [rule]
+        assert rules(account, app_id) == [rule]
 
     @pytest.mark.parametrize(
         ("rule", "message"),
@@ -86,7 +68,16 @@ class TestCreateFault:
         response = account.post(f"/{app_id}/simulate/faults", json=rule)
         assert response.status_code == 400, response.text
         assert message in response.json()["errors"][0]["message"]
-        assert _rules(account, app_id) == []
+        assert rules(account, app_id) == []
+
+    def test_at_most_100_per_app(self, account: Account, app_id: str) -> None:
+        for n in range(100):
+            add_rule(account, app_id, path=f"/{n}", status=503)
+        response = account.post(f"/{app_id}/simulate/faults", json={"path": "*", "status": 503})
+        assert response.status_code == 409
+        assert response.headers["x-should-retry"] == "false"
+        assert "at most 100 fault rules" in response.json()["errors"][0]["message"]
+        assert len(rules(account, app_id)) == 100
 
     def test_needs_an_admin_token(self, account: Account, app_id: str) -> None:
         rule = {"path": "*", "status": 503}
@@ -100,7 +91,7 @@ class TestCreateFault:
 
 class TestFaultedRequests:
     def test_a_429_is_cloudflares_throttle(self, account: Account, app_id: str) -> None:
-        rule = _add(account, app_id, path="*/meetings", method="GET", status=429, retry_after=7)
+        rule = add_rule(account, app_id, path="*/meetings", method="GET", status=429, retry_after=7)
         response = account.get(f"/{app_id}/meetings")
         assert response.status_code == 429
         assert response.headers["retry-after"] == "7"
@@ -111,7 +102,7 @@ class TestFaultedRequests:
         assert "throttling" in body["errors"][0]["message"]
         assert rule["id"] in body["errors"][0]["message"]
         assert body["messages"] == []
-        assert _rules(account, app_id)[0] | {"created_at": None} == rule | {
+        assert rules(account, app_id)[0] | {"created_at": None} == rule | {
             "matched": 1,
             "faulted": 1,
             "created_at": None,
@@ -119,22 +110,22 @@ class TestFaultedRequests:
 
     @pytest.mark.parametrize("status", [500, 502, 503])
     def test_a_5xx_changes_nothing(self, account: Account, app_id: str, status: int) -> None:
-        _add(account, app_id, path="*/meetings", method="POST", status=status, count=1)
+        add_rule(account, app_id, path="*/meetings", method="POST", status=status, count=1)
         response = account.post(f"/{app_id}/meetings", json={"title": "faulted"})
         assert response.status_code == status
         assert "retry-after" not in response.headers
         body = response.json()
         assert body["success"] is False
         assert body["errors"][0]["code"] == status
-        assert _meetings(account, app_id) == 0
+        assert meetings(account, app_id) == 0
         # Used up: the next one is the operation's own.
         assert account.post(f"/{app_id}/meetings", json={"title": "kept"}).status_code == 201
-        assert _meetings(account, app_id) == 1
-        assert _rules(account, app_id)[0]["faulted"] == 1
+        assert meetings(account, app_id) == 1
+        assert rules(account, app_id)[0]["faulted"] == 1
 
     def test_a_rule_matches_its_method_and_path(self, account: Account, app_id: str) -> None:
         meeting = account.post(f"/{app_id}/meetings", json={}).json()["data"]["id"]
-        _add(account, app_id, path="*/meetings/*/participants", method="POST", status=500)
+        add_rule(account, app_id, path="*/meetings/*/participants", method="POST", status=500)
         assert account.get(f"/{app_id}/meetings/{meeting}/participants").status_code == 200
         assert account.get(f"/{app_id}/meetings/{meeting}").status_code == 200
         participant = {"custom_participant_id": "a", "preset_name": "group_call_host"}
@@ -151,13 +142,13 @@ class TestFaultedRequests:
 
     def test_only_the_apps_own_requests(self, account: Account, app_id: str) -> None:
         other = account.create_app("other")
-        _add(account, app_id, path="*", status=503)
+        add_rule(account, app_id, path="*", status=503)
         assert account.get(f"/{app_id}/meetings").status_code == 503
         assert account.get(f"/{other}/meetings").status_code == 200
         assert account.get("/apps").status_code == 200  # the account's, not the app's
 
     def test_never_the_simulate_routes(self, account: Account, app_id: str) -> None:
-        _add(account, app_id, path="*", status=503)
+        add_rule(account, app_id, path="*", status=503)
         advanced = account.post(f"/{app_id}/simulate/clock/advance", json={"seconds": 1})
         assert advanced.status_code == 200
         assert account.get(f"/{app_id}/simulate/faults").status_code == 200
@@ -165,32 +156,32 @@ class TestFaultedRequests:
         assert account.get(f"/{app_id}/meetings").status_code == 200
 
     def test_a_rate_of_0_counts_and_never_faults(self, account: Account, app_id: str) -> None:
-        _add(account, app_id, path="*/meetings", status=503, rate=0)
+        add_rule(account, app_id, path="*/meetings", status=503, rate=0)
         for _ in range(5):
             assert account.get(f"/{app_id}/meetings").status_code == 200
-        rule = _rules(account, app_id)[0]
+        rule = rules(account, app_id)[0]
         assert (rule["matched"], rule["faulted"]) == (5, 0)
 
     def test_a_seed_draws_the_same_every_time(self, account: Account, app_id: str) -> None:
         def outcomes(app: str) -> list[int]:
-            _add(account, app, path="*/meetings", status=503, rate=0.5, seed=42)
+            add_rule(account, app, path="*/meetings", status=503, rate=0.5, seed=42)
             return [account.get(f"/{app}/meetings").status_code for _ in range(20)]
 
         first, second = outcomes(app_id), outcomes(account.create_app("again"))
         assert first == second
         assert set(first) == {200, 503}
-        assert _rules(account, app_id)[0]["faulted"] == first.count(503)
+        assert rules(account, app_id)[0]["faulted"] == first.count(503)
 
     def test_latency_delays_then_the_operation_runs(self, account: Account, app_id: str) -> None:
-        _add(account, app_id, path="*/meetings", method="POST", latency_ms=300, count=1)
+        add_rule(account, app_id, path="*/meetings", method="POST", latency_ms=300, count=1)
         started = time.monotonic()
         response = account.post(f"/{app_id}/meetings", json={"title": "late"})
         assert time.monotonic() - started >= 0.3
         assert response.status_code == 201
-        assert _meetings(account, app_id) == 1
+        assert meetings(account, app_id) == 1
 
     def test_latency_then_the_status(self, account: Account, app_id: str) -> None:
-        _add(account, app_id, path="*/meetings", status=502, latency_ms=200)
+        add_rule(account, app_id, path="*/meetings", status=502, latency_ms=200)
         started = time.monotonic()
         assert account.get(f"/{app_id}/meetings").status_code == 502
         assert time.monotonic() - started >= 0.2
@@ -198,20 +189,20 @@ class TestFaultedRequests:
 
 class TestDeleteFaults:
     def test_all(self, account: Account, app_id: str) -> None:
-        rules = [_add(account, app_id, path=p, status=503) for p in ("*/a", "*/b")]
+        added = [add_rule(account, app_id, path=p, status=503) for p in ("*/a", "*/b")]
         response = account.delete(f"/{app_id}/simulate/faults")
         assert response.status_code == 200
-        assert [rule["id"] for rule in response.json()["data"]] == [r["id"] for r in rules]
-        assert _rules(account, app_id) == []
+        assert [rule["id"] for rule in response.json()["data"]] == [r["id"] for r in added]
+        assert rules(account, app_id) == []
         assert account.get(f"/{app_id}/meetings").status_code == 200
 
     def test_one(self, account: Account, app_id: str) -> None:
-        kept = _add(account, app_id, path="*/a", status=503)
-        removed = _add(account, app_id, path="*/meetings", status=503)
+        kept = add_rule(account, app_id, path="*/a", status=503)
+        removed = add_rule(account, app_id, path="*/meetings", status=503)
         response = account.delete(f"/{app_id}/simulate/faults/{removed['id']}")
         assert response.status_code == 200
         assert response.json()["data"]["id"] == removed["id"]
-        assert [rule["id"] for rule in _rules(account, app_id)] == [kept["id"]]
+        assert [rule["id"] for rule in rules(account, app_id)] == [kept["id"]]
         assert account.get(f"/{app_id}/meetings").status_code == 200
         again = account.delete(f"/{app_id}/simulate/faults/{removed['id']}")
         assert again.status_code == 404

@@ -74,12 +74,18 @@ class TestMetrics:
         unknown = "00000000-0000-4000-8000-000000000000"
         assert account.get(f"/{app_id}/meetings/{unknown}").status_code == 404
         assert client.get("/no/such/route").status_code == 404
+        assert client.request("BREW", "/healthz").status_code == 405
         after = scrape(client.get)
         assert (
             requests(after, "list_meetings", "200") - requests(before, "list_meetings", "200") == 3
         )
         assert requests(after, "get_meeting", "404") - requests(before, "get_meeting", "404") == 1
         assert requests(after, "unmatched", "404") - requests(before, "unmatched", "404") == 1
+        # Any method a client makes up counts as one label.
+        assert (
+            requests(after, "healthz", "405", "OTHER") - requests(before, "healthz", "405", "OTHER")
+            == 1
+        )
         count = "meetd_request_duration_seconds_count"
         assert (
             value(after, count, operation="list_meetings")

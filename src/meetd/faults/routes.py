@@ -9,7 +9,7 @@ from fastapi import APIRouter, Response
 from meetd.faults import service
 from meetd.faults.schemas import FaultCreate, FaultRead
 from meetd.web.context import AppCtx, InApp, body_schema
-from meetd.web.replies import Envelope, reply
+from meetd.web.replies import CONFLICT, Envelope, reply
 
 router = APIRouter(prefix="/simulate/faults", tags=["meetd extensions"])
 
@@ -23,6 +23,7 @@ def _changed(ctx: InApp) -> None:
     "",
     status_code=201,
     response_model=Envelope[FaultRead],
+    responses=CONFLICT,
     summary="Add a fault rule: the app's requests it matches fail, or wait, as it says",
     openapi_extra=body_schema(FaultCreate),
 )

@@ -19,11 +19,12 @@ from sqlalchemy.engine import Connection
 
 from meetd.clock import clock
 from meetd.db.tables import Record
-from meetd.errors import Injected, Invalid, NotFound
+from meetd.errors import Conflict, Injected, Invalid, NotFound
 from meetd.faults import store
 from meetd.faults.schemas import FaultCreate, compile_pattern
 from meetd.schemas import iso_millis
 
+MAX_RULES = 100  # per app: each is checked on every request of the app
 _REASONS = {
     429: "Please wait and consider throttling your request speed",
     500: "Internal Server Error",
@@ -73,6 +74,8 @@ def view(row: Record) -> dict[str, Any]:
 def create_rule(connection: Connection, *, app_id: uuid.UUID, data: FaultCreate) -> dict[str, Any]:
     if data.status is None and data.latency_ms == 0:
         raise Invalid("status", "is required unless latency_ms is more than 0")
+    if len(store.list_rules(connection, app_id)) >= MAX_RULES:
+        raise Conflict(f"An app has at most {MAX_RULES} fault rules: delete some first")
     row = {
         **data.model_dump(),
         "id": uuid.uuid4(),
