@@ -2,132 +2,39 @@
 chat and speech; what each refusal leaves untouched; the clock and the timers an advance
 runs; sessions' keep-alive."""
 
+# A database and an application serve this whole module (tests/module_scope.py): each test
+# works in an app of its own. Its tests take the fixtures imported below by name.
+# ruff: noqa: F811
+
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
 import pytest
-from fastapi import FastAPI
-from fastapi.testclient import TestClient
 
-from meetd.clock import Clock, clock
 from meetd.config import DEFAULT_TOKEN_LIFETIME
 from meetd.deployment import Deployment
-from meetd.timers.runner import TimerRunner
-from tests.activity.support import NOTHING, ended_sessions, event_types, rows
+from tests.activity.support import NOTHING, Kit, Meeting, ended_sessions, event_types, rows
+from tests.module_scope import (  # noqa: F401 (fixtures, found by name)
+    account,
+    app,
+    client,
+    database_url,
+    deployment,
+    server,
+    settings,
+)
 from tests.support import Account, at, later
 
 TEN_YEARS = 315_576_000
 DAY = 86_400
 NO_SUCH_ID = "00000000-0000-4000-8000-000000000000"
-Stored = Callable[[], dict[str, int]]  # rows in each activity table now
+Stored = Callable[[], dict[str, int]]  # rows each activity table has gained in the test
 Types = Callable[[], list[str]]  # the app's event types, in order
-
-
-class Kit:
-    """An app of the account, and the calls these tests make in it."""
-
-    def __init__(self, account: Account, app_id: str) -> None:
-        self.account = account
-        self.app_id = app_id
-        self.path = f"/{app_id}"
-
-    def meeting(self, **body: Any) -> Meeting:
-        return Meeting(self, **body)
-
-    def clock(self, *, token: str | None = None) -> dict[str, Any]:
-        response = self.account.get(f"{self.path}/simulate/clock", token=token)
-        assert response.status_code == 200, response.text
-        now: dict[str, Any] = response.json()["data"]
-        return now
-
-    def advance(self, seconds: Any) -> Any:
-        return self.account.post(f"{self.path}/simulate/clock/advance", json={"seconds": seconds})
-
-    def advanced(self, seconds: float) -> dict[str, Any]:
-        response = self.advance(seconds)
-        assert response.status_code == 200, response.text
-        moved: dict[str, Any] = response.json()["data"]
-        return moved
-
-    def session(self, session_id: str) -> dict[str, Any]:
-        response = self.account.get(f"{self.path}/sessions/{session_id}")
-        assert response.status_code == 200, response.text
-        session: dict[str, Any] = response.json()["data"]["session"]
-        return session
-
-    def sessions(self) -> list[dict[str, Any]]:
-        response = self.account.get(f"{self.path}/sessions", params={"per_page": 100})
-        assert response.status_code == 200, response.text
-        found: list[dict[str, Any]] = response.json()["data"]["sessions"]
-        return found
-
-    def peers(self, session_id: str) -> list[dict[str, Any]]:
-        response = self.account.get(f"{self.path}/sessions/{session_id}/participants")
-        assert response.status_code == 200, response.text
-        found: list[dict[str, Any]] = response.json()["data"]["participants"]
-        return found
-
-    def verify(self, token: str) -> dict[str, Any]:
-        response = self.account.post(f"{self.path}/tokens/verify", json={"token": token})
-        assert response.status_code == 200, response.text
-        verdict: dict[str, Any] = response.json()["data"]
-        return verdict
-
-
-class Meeting:
-    """A meeting of the app with one participant, alice."""
-
-    def __init__(self, kit: Kit, **body: Any) -> None:
-        self.kit = kit
-        self.account = kit.account
-        response = self.account.post(f"{kit.path}/meetings", json=body)
-        assert response.status_code == 201, response.text
-        self.data: dict[str, Any] = response.json()["data"]
-        self.id: str = self.data["id"]
-        self.path = f"{kit.path}/meetings/{self.id}"
-        self.alice = self.add("alice")
-
-    def add(self, who: str, preset: str = "group_call_host") -> dict[str, Any]:
-        response = self.account.post(
-            f"{self.path}/participants",
-            json={"custom_participant_id": who, "preset_name": preset},
-        )
-        assert response.status_code == 201, response.text
-        participant: dict[str, Any] = response.json()["data"]
-        return participant
-
-    def simulate(self, action: str, body: Any, *, token: str | None = None) -> Any:
-        return self.account.post(f"{self.path}/simulate/{action}", json=body, token=token)
-
-    def join(self, **body: Any) -> Any:
-        return self.simulate("join", body)
-
-    def joined(self, **body: Any) -> dict[str, Any]:
-        response = self.join(**(body or {"custom_participant_id": "alice"}))
-        assert response.status_code == 201, response.text
-        data: dict[str, Any] = response.json()["data"]
-        return data
-
-    def leave(self, peer_id: str) -> Any:
-        return self.simulate("leave", {"peer_id": peer_id})
-
-    def left(self, peer_id: str) -> dict[str, Any]:
-        response = self.leave(peer_id)
-        assert response.status_code == 200, response.text
-        data: dict[str, Any] = response.json()["data"]
-        return data
-
-    def active(self) -> Any:
-        return self.account.get(f"{self.path}/active-session")
-
-    def patch(self, **body: Any) -> None:
-        response = self.account.patch(self.path, json=body)
-        assert response.status_code == 200, response.text
 
 
 @pytest.fixture
@@ -145,13 +52,23 @@ def other_kit(account: Account) -> Kit:
     return Kit(account, account.create_app("other"))
 
 
+@pytest.fixture(autouse=True)
+def rows_before(deployment: Deployment) -> dict[str, int]:
+    """How many rows each activity table held when the test began: those of the module's
+    earlier tests, in apps of their own."""
+    with deployment.database.engine.connect() as connection:
+        return rows(connection)
+
+
 @pytest.fixture
-def stored(deployment: Deployment) -> Stored:
-    """How many rows each activity table holds now."""
+def stored(deployment: Deployment, rows_before: dict[str, int]) -> Stored:
+    """How many rows each activity table has gained since the test began: what a fresh
+    database would hold now."""
 
     def count() -> dict[str, int]:
         with deployment.database.engine.connect() as connection:
-            return rows(connection)
+            now = rows(connection)
+        return {table: now[table] - rows_before[table] for table in now}
 
     return count
 
@@ -875,58 +792,3 @@ class TestKeepAlive:
         assert session["status"] == "LIVE"
         assert session["live_participants"] == 1
         assert abs(session["minutes_consumed"] - 30 * 24 * 60) <= 1 / 60
-
-
-class TestKeepAliveWithoutTheTimerLoop:
-    """A node's timers run every half second, or seconds later when the node that would run
-    them is gone (tests/activity/test_timers.py). Meanwhile the keep-alive has still run
-    out: a join then starts a new session (contract A7: only a join *within* the keep-alive
-    continues it). Here the real clock is moved forward and no timer loop runs."""
-
-    @pytest.fixture
-    def client(self, app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
-        async def idle(_runner: TimerRunner) -> None:
-            return None
-
-        monkeypatch.setattr(TimerRunner, "start", idle)
-        with TestClient(app, raise_server_exceptions=False) as client:
-            yield client
-
-    @pytest.fixture
-    def shift(self, monkeypatch: pytest.MonkeyPatch) -> Callable[[float], None]:
-        """Move the real clock forward by some seconds."""
-        moved = [timedelta()]
-
-        def now() -> datetime:
-            return Clock.now(clock) + moved[0]
-
-        monkeypatch.setattr(clock, "now", now)
-
-        def forward(seconds: float) -> None:
-            moved[0] += timedelta(seconds=seconds)
-
-        return forward
-
-    def test_a_join_after_the_keep_alive_ran_out_starts_a_new_session(
-        self, meeting: Meeting, kit: Kit, shift: Callable[[float], None]
-    ) -> None:
-        first = meeting.joined()
-        left = meeting.left(first["peer_id"])
-
-        shift(61)
-        second = meeting.joined()
-
-        assert second["session_id"] != first["session_id"]
-        session = kit.session(first["session_id"])
-        assert session["status"] == "ENDED"
-        assert session["ended_at"] == later(left["left_at"], 60)
-
-    def test_a_join_within_the_keep_alive_still_continues(
-        self, meeting: Meeting, shift: Callable[[float], None]
-    ) -> None:
-        first = meeting.joined()
-        meeting.left(first["peer_id"])
-
-        shift(59)
-
-        assert meeting.joined()["session_id"] == first["session_id"]

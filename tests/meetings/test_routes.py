@@ -1,5 +1,9 @@
 """The meetings API over HTTP: create, get, PATCH, PUT and list, and every kind of bad input."""
 
+# A database and an application serve this whole module (tests/module_scope.py): each test
+# works in an app of its own. Its tests take the fixtures imported below by name.
+# ruff: noqa: F811
+
 from __future__ import annotations
 
 import json
@@ -12,6 +16,15 @@ from sqlalchemy import select
 
 from meetd.db.tables import meetings
 from meetd.deployment import Deployment
+from tests.module_scope import (  # noqa: F401 (fixtures, found by name)
+    account,
+    app,
+    client,
+    database_url,
+    deployment,
+    server,
+    settings,
+)
 from tests.support import Account
 
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")

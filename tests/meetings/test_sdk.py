@@ -1,5 +1,9 @@
 """The meetings API through the official `cloudflare` SDK, unmodified, over real HTTP."""
 
+# A database and an application serve this whole module (tests/module_scope.py): each test
+# works in an app of its own. Its tests take the fixtures imported below by name.
+# ruff: noqa: F811
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,6 +12,15 @@ import cloudflare
 import pytest
 from cloudflare import Cloudflare
 
+from tests.module_scope import (  # noqa: F401 (fixtures, found by name)
+    account,
+    app,
+    client,
+    database_url,
+    deployment,
+    server,
+    settings,
+)
 from tests.support import Account, Server
 
 SECRET = "sdk-plain-secret"

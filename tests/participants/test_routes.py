@@ -1,5 +1,9 @@
 """The participants API over HTTP: list, add (and re-add), get, edit, replace, delete."""
 
+# A database and an application serve this whole module (tests/module_scope.py): each test
+# works in an app of its own. Its tests take the fixtures imported below by name.
+# ruff: noqa: F811
+
 from __future__ import annotations
 
 import re
@@ -8,6 +12,15 @@ from typing import Any
 
 import pytest
 
+from tests.module_scope import (  # noqa: F401 (fixtures, found by name)
+    account,
+    app,
+    client,
+    database_url,
+    deployment,
+    server,
+    settings,
+)
 from tests.support import Account
 
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
@@ -303,19 +316,3 @@ class TestRefreshToken:
         response = account.post(f"{path}/{added['id']}/token", token=account.read_token)
 
         assert response.status_code == 403
-
-
-class TestLegacyParticipants:
-    def test_add_on_the_legacy_path(self, account: Account) -> None:
-        legacy = f"/client/v4/accounts/{account.id}/realtimekit/meetings"
-        headers = {"Authorization": f"Bearer {account.token}"}
-        meeting = account.client.post(legacy, json={}, headers=headers).json()["data"]
-
-        response = account.client.post(
-            f"{legacy}/{meeting['id']}/participants",
-            json={"custom_participant_id": "x", "preset_name": "group_call_participant"},
-            headers=headers,
-        )
-
-        assert response.status_code == 201
-        assert JWT.fullmatch(response.json()["data"]["token"])

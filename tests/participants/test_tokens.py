@@ -1,5 +1,10 @@
 """Participant tokens (contract A5): real RS256 JWTs, verified against the JWKS with PyJWT;
-revocation; the INACTIVE refusal; forged tokens; signing-key rotation."""
+revocation; the INACTIVE refusal; forged tokens. Signing-key rotation is in
+test_key_rotation.py."""
+
+# A database and an application serve this whole module (tests/module_scope.py): each test
+# works in an app of its own. Its tests take the fixtures imported below by name.
+# ruff: noqa: F811
 
 from __future__ import annotations
 
@@ -8,63 +13,29 @@ import hashlib
 import hmac
 import json
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import select, update
 
 from meetd.clock import clock
 from meetd.config import DEFAULT_TOKEN_LIFETIME
-from meetd.db.engine import lock_deployment
-from meetd.db.tables import signing_keys
 from meetd.deployment import Deployment
+from tests.module_scope import (  # noqa: F401 (fixtures, found by name)
+    account,
+    app,
+    client,
+    database_url,
+    deployment,
+    server,
+    settings,
+)
+from tests.participants.support import Meeting
 from tests.support import Account
-
-
-class Meeting:
-    """A meeting with one participant, and the calls these tests make about them."""
-
-    def __init__(self, account: Account, app_id: str) -> None:
-        self.account = account
-        self.app_id = app_id
-        self.id = account.post(f"/{app_id}/meetings", json={}).json()["data"]["id"]
-        self.participants = f"/{app_id}/meetings/{self.id}/participants"
-        self.participant = self.add("alice")
-
-    def add(self, who: str, preset: str = "group_call_host", **body: Any) -> dict[str, Any]:
-        response = self.account.post(
-            self.participants, json={"custom_participant_id": who, "preset_name": preset, **body}
-        )
-        assert response.status_code == 201, response.text
-        participant: dict[str, Any] = response.json()["data"]
-        return participant
-
-    def verify(self, token: str, *, api_token: str | None = None) -> dict[str, Any]:
-        response = self.account.post(
-            f"/{self.app_id}/tokens/verify", json={"token": token}, token=api_token
-        )
-        assert response.status_code == 200, response.text
-        verdict: dict[str, Any] = response.json()["data"]
-        return verdict
-
-    def refused_because(self, token: str) -> str | None:
-        verdict = self.verify(token)
-        assert verdict["valid"] is (verdict.get("reason") is None)
-        return verdict.get("reason")
-
-    @property
-    def token(self) -> str:
-        token: str = self.participant["token"]
-        return token
-
-    def set_status(self, status: str) -> None:
-        self.account.patch(f"/{self.app_id}/meetings/{self.id}", json={"status": status})
 
 
 @pytest.fixture
@@ -299,45 +270,3 @@ class TestForgedTokens:
     @pytest.mark.parametrize("garbage", ["not-a-jwt", "a.b.c", "x" * 5000])
     def test_garbage(self, meeting: Meeting, garbage: str) -> None:
         assert meeting.refused_because(garbage) == "token_invalid"
-
-
-class TestKeyRotation:
-    def rotate(self, deployment: Deployment) -> str:
-        with deployment.database.transaction() as connection:
-            lock_deployment(connection)
-            return deployment.signing_keys.create(connection)
-
-    def test_old_tokens_stay_valid_and_new_ones_use_the_new_key(
-        self, meeting: Meeting, app: FastAPI, account: Account
-    ) -> None:
-        old_kid = jwt.get_unverified_header(meeting.token)["kid"]
-
-        # rotated by the serving process itself, so at once (others see it within seconds)
-        new_kid = self.rotate(app.state.deployment)
-        fresh = meeting.add("bob")["token"]
-
-        assert jwt.get_unverified_header(fresh)["kid"] == new_kid != old_kid
-        assert meeting.refused_because(meeting.token) is None
-        assert meeting.refused_because(fresh) is None
-        kids = {k["kid"] for k in account.client.get("/.well-known/jwks.json").json()["keys"]}
-        assert kids == {old_kid, new_kid}
-
-    def test_a_key_retired_longer_than_a_token_lives_leaves_the_jwks(
-        self, meeting: Meeting, deployment: Deployment, account: Account
-    ) -> None:
-        old_kid = jwt.get_unverified_header(meeting.token)["kid"]
-        self.rotate(deployment)
-        key = signing_keys.c
-        with deployment.database.transaction() as connection:
-            retired_at = connection.scalar(select(key.retired_at).where(key.id == old_kid))
-            assert retired_at is not None
-            connection.execute(
-                update(signing_keys)
-                .where(key.id == old_kid)
-                .values(retired_at=retired_at - timedelta(seconds=DEFAULT_TOKEN_LIFETIME + 1))
-            )
-
-        kids = {k["kid"] for k in account.client.get("/.well-known/jwks.json").json()["keys"]}
-
-        assert old_kid not in kids
-        assert len(kids) == 1

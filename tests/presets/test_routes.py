@@ -1,5 +1,9 @@
 """The presets API over HTTP: the six defaults, CRUD, names, and presets in use."""
 
+# A database and an application serve this whole module (tests/module_scope.py): each test
+# works in an app of its own. Its tests take the fixtures imported below by name.
+# ruff: noqa: F811
+
 from __future__ import annotations
 
 import copy
@@ -8,6 +12,15 @@ from typing import Any
 
 import pytest
 
+from tests.module_scope import (  # noqa: F401 (fixtures, found by name)
+    account,
+    app,
+    client,
+    database_url,
+    deployment,
+    server,
+    settings,
+)
 from tests.support import Account
 
 DEFAULT_NAMES = {
@@ -87,15 +100,6 @@ class TestDefaultPresets:
             "livestream_host": "LIVESTREAM",
             "livestream_viewer": "LIVESTREAM",
         }
-
-    def test_the_legacy_default_app_has_them_too(self, account: Account) -> None:
-        account.client.get(
-            f"/client/v4/accounts/{account.id}/realtimekit/meetings",
-            headers={"Authorization": f"Bearer {account.token}"},
-        )
-        default_app = account.get("/apps").json()["data"][0]["id"]
-
-        assert account.get(f"/{default_app}/presets").json()["paging"]["total_count"] == 6
 
 
 class TestCreatePreset:

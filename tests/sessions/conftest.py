@@ -1,9 +1,24 @@
-"""The sessions tests' fixtures: an app's activity, and a meeting whose session has ended."""
+"""The sessions tests' fixtures: a database and an application per module
+(tests/module_scope.py), an app per test (its activity), and a meeting whose session has
+ended.
+
+What a test compares of the whole database (`state`) it reads before and after its own
+requests: the other tests' apps stand still meanwhile, since their timers (keep-alives of at
+least 60 seconds) are due long after a module is done."""
 
 from __future__ import annotations
 
 import pytest
 
+from tests.module_scope import (  # noqa: F401 (fixtures, found by name)
+    account,
+    app,
+    client,
+    database_url,
+    deployment,
+    server,
+    settings,
+)
 from tests.sessions.support import Activity, Ended, end_a_meeting
 from tests.support import Account
 

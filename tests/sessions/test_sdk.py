@@ -21,10 +21,11 @@ from tests.sessions.support import SPEECHES, TIMESTAMP, URL_LIFETIME
 from tests.support import Account, Server, at, free_port
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def server(settings: Settings, shared_apps: tuple[FastAPI, FastAPI]) -> Iterator[Server]:
     """The `server` the `sdk` fixture talks to, on a port chosen beforehand, so that its
-    public URL (where download URLs point) is its own address."""
+    public URL (where download URLs point) is its own address; like the database, it serves
+    the whole module (tests/module_scope.py)."""
     port = free_port()
     app = shared_apps[1]
     app.state.settings = dataclasses.replace(settings, public_url=f"http://127.0.0.1:{port}")

@@ -1,6 +1,10 @@
 """Input no client should send, and every database must survive: a clear 4xx, never a 500,
 nothing stored."""
 
+# A database and an application serve this whole module (tests/module_scope.py): each test
+# works in an app of its own. Its tests take the fixtures imported below by name.
+# ruff: noqa: F811
+
 from __future__ import annotations
 
 import json
@@ -8,6 +12,15 @@ from typing import Any
 
 import pytest
 
+from tests.module_scope import (  # noqa: F401 (fixtures, found by name)
+    account,
+    app,
+    client,
+    database_url,
+    deployment,
+    server,
+    settings,
+)
 from tests.support import Account
 
 
