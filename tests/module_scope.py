@@ -3,9 +3,9 @@ in-process client, a real server, the account): each test then works in an app o
 with a clock of its own, so nothing of one test is seen by another, and a test costs what
 its own requests cost, not a database clone and an application start.
 
-A folder's conftest.py takes them by importing them by name; so does a test module of a folder
-whose other modules keep tests/conftest.py's fresh database per test (with `# ruff: noqa:
-F811`, since its tests take parameters of the same names). Tests that need a database of
+A folder's conftest.py takes them all with `from tests.module_scope import *`; so does a test
+module of a folder whose other modules keep tests/conftest.py's fresh database per test.
+Tests that need a database of
 their own stay in such modules: those that read the account's apps (the legacy paths serve
 its oldest), change the whole deployment (its signing keys), move the real clock or stop the
 timer loop."""
@@ -21,6 +21,8 @@ from fastapi.testclient import TestClient
 from meetd.config import Settings
 from meetd.deployment import Deployment, open_deployment
 from tests.support import SECRET_KEY, Account, Databases, Server
+
+__all__ = ["account", "app", "client", "database_url", "deployment", "server", "settings"]
 
 
 @pytest.fixture(scope="module")

@@ -75,9 +75,10 @@ def _serve(args: argparse.Namespace) -> int:
     os.environ.setdefault("MEETD_PUBLIC_URL", f"http://{host}:{args.port}")
     base_url = f"http://{host}:{args.port}{SDK_PREFIX}"
     with _opened(args) as deployment:
-        first = _seed(deployment, args.seed) if args.seed else None
-        made = "the file has no API token; created an admin API token for account {}."
-        if first is None:
+        if args.seed:
+            first = _seed(deployment, args.seed)
+            made = "the file has no API token; created an admin API token for account {}."
+        else:
             with deployment.database.transaction() as connection:
                 first = accounts.create_first_account(connection)
             made = "new database; created account {} and an admin API token."

@@ -678,24 +678,14 @@ class MeetdWebhooks:
             self.webhook_id = str(webhook["id"])
 
     def _resubscribe(self) -> None:
-        """After the app was reset: what the test had yet to see is gone with the app's
-        events, and the webhook with them if the reset deleted it."""
-        webhook_id = self.webhook_id
+        """After the app was reset: the reset deleted the webhook, and what the test had yet
+        to see went with the app's events."""
         with self._condition:
             self._deliveries.clear()
             self._uuids.clear()
             self._taken.clear()
-            # Until it is known to be kept, a late delivery of the old webhook is stale.
-            self.webhook_id = ""
-        try:
-            self.app.request("GET", f"/webhooks/{_segment(webhook_id)}")
-        except MeetdError as exc:
-            if exc.status != 404:
-                raise
-            self._subscribe()
-        else:
-            with self._condition:
-                self.webhook_id = webhook_id
+            self.webhook_id = ""  # a late delivery of the old webhook is stale
+        self._subscribe()
 
     def _stop(self) -> None:
         if self.webhook_id:

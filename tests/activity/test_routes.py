@@ -4,7 +4,6 @@ runs; sessions' keep-alive."""
 
 # A database and an application serve this whole module (tests/module_scope.py): each test
 # works in an app of its own. Its tests take the fixtures imported below by name.
-# ruff: noqa: F811
 
 from __future__ import annotations
 
@@ -19,15 +18,7 @@ import pytest
 from meetd.config import DEFAULT_TOKEN_LIFETIME
 from meetd.deployment import Deployment
 from tests.activity.support import NOTHING, Kit, Meeting, ended_sessions, event_types, rows
-from tests.module_scope import (  # noqa: F401 (fixtures, found by name)
-    account,
-    app,
-    client,
-    database_url,
-    deployment,
-    server,
-    settings,
-)
+from tests.module_scope import *  # noqa: F403 (the fixtures, found by name)
 from tests.support import Account, at, later
 
 TEN_YEARS = 315_576_000

@@ -3,12 +3,4 @@
 as in the livestreams tests, whose driver (Kit) they share."""
 
 from tests.livestreams.conftest import kit, still  # noqa: F401 (fixtures, found by name)
-from tests.module_scope import (  # noqa: F401 (fixtures, found by name)
-    account,
-    app,
-    client,
-    database_url,
-    deployment,
-    server,
-    settings,
-)
+from tests.module_scope import *  # noqa: F403 (the fixtures, found by name)

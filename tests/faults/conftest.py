@@ -1,12 +1,4 @@
 """The fault rules' tests: a database and an application per module (tests/module_scope.py),
 an app of its own per test."""
 
-from tests.module_scope import (  # noqa: F401 (fixtures, found by name)
-    account,
-    app,
-    client,
-    database_url,
-    deployment,
-    server,
-    settings,
-)
+from tests.module_scope import *  # noqa: F403 (the fixtures, found by name)

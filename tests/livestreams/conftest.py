@@ -11,15 +11,7 @@ import pytest
 
 from meetd.clock import Clock, clock
 from tests.livestreams.support import Kit
-from tests.module_scope import (  # noqa: F401 (fixtures, found by name)
-    account,
-    app,
-    client,
-    database_url,
-    deployment,
-    server,
-    settings,
-)
+from tests.module_scope import *  # noqa: F403 (the fixtures, found by name)
 from tests.support import Account
 
 

@@ -4,7 +4,6 @@ test_key_rotation.py."""
 
 # A database and an application serve this whole module (tests/module_scope.py): each test
 # works in an app of its own. Its tests take the fixtures imported below by name.
-# ruff: noqa: F811
 
 from __future__ import annotations
 
@@ -25,15 +24,7 @@ from fastapi.testclient import TestClient
 from meetd.clock import clock
 from meetd.config import DEFAULT_TOKEN_LIFETIME
 from meetd.deployment import Deployment
-from tests.module_scope import (  # noqa: F401 (fixtures, found by name)
-    account,
-    app,
-    client,
-    database_url,
-    deployment,
-    server,
-    settings,
-)
+from tests.module_scope import *  # noqa: F403 (the fixtures, found by name)
 from tests.participants.support import Meeting
 from tests.support import Account
 

@@ -16,15 +16,7 @@ from sqlalchemy import func, select
 from meetd.db.tables import recording_files, recordings, timers
 from meetd.deployment import Deployment
 from meetd.events.store import events_of_app
-from tests.module_scope import (  # noqa: F401 (fixtures, found by name)
-    account,
-    app,
-    client,
-    database_url,
-    deployment,
-    server,
-    settings,
-)
+from tests.module_scope import *  # noqa: F403 (the fixtures, found by name)
 from tests.support import Account
 
 PUBLIC_URL = "http://127.0.0.1:8787"  # MEETD_PUBLIC_URL's default: where download URLs point

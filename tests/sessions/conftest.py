@@ -10,15 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.module_scope import (  # noqa: F401 (fixtures, found by name)
-    account,
-    app,
-    client,
-    database_url,
-    deployment,
-    server,
-    settings,
-)
+from tests.module_scope import *  # noqa: F403 (the fixtures, found by name)
 from tests.sessions.support import Activity, Ended, end_a_meeting
 from tests.support import Account
 

@@ -74,15 +74,33 @@ def furnished(kit: Kit, account: Account, app_id: str) -> str:
     return meeting
 
 
+@pytest.fixture
+def document(
+    capsys: pytest.CaptureFixture[str], database_url: str, app_id: str, furnished: str
+) -> dict[str, Any]:
+    """The furnished app, exported with its account."""
+    return export(capsys, database_url, "--app", app_id)
+
+
+def save(tmp_path: Path, document: dict[str, Any]) -> Path:
+    path = tmp_path / "state.json"
+    path.write_text(json.dumps(document))
+    return path
+
+
+@pytest.fixture
+def state_file(tmp_path: Path, document: dict[str, Any]) -> Path:
+    return save(tmp_path, document)
+
+
 def without_time(document: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in document.items() if key != "exported_at"}
 
 
 class TestExport:
     def test_an_app_with_its_account(
-        self, capsys: pytest.CaptureFixture[str], database_url: str, app_id: str, furnished: str
+        self, document: dict[str, Any], app_id: str, furnished: str
     ) -> None:
-        document = export(capsys, database_url, "--app", app_id)
         assert document["format"] == "meetd-state"
         assert document["version"] == 1
         assert [app["id"] for app in document["apps"]] == [app_id]
@@ -116,17 +134,16 @@ class TestImport:
     def test_round_trips(
         self,
         capsys: pytest.CaptureFixture[str],
-        tmp_path: Path,
-        database_url: str,
+        state_file: Path,
+        document: dict[str, Any],
         empty_database_url: str,
         account: Account,
         app_id: str,
         furnished: str,
     ) -> None:
-        document = export(capsys, database_url, "--app", app_id)
-        path = tmp_path / "state.json"
-        path.write_text(json.dumps(document))
-        status, out, _ = run(capsys, "import", str(path), "--database-url", empty_database_url)
+        status, out, _ = run(
+            capsys, "import", str(state_file), "--database-url", empty_database_url
+        )
         assert status == 0, out
         assert "1 apps" in out
         assert without_time(export(capsys, empty_database_url)) == without_time(document)
@@ -178,15 +195,11 @@ class TestImport:
         self,
         capsys: pytest.CaptureFixture[str],
         tmp_path: Path,
-        database_url: str,
+        document: dict[str, Any],
         empty_database_url: str,
-        app_id: str,
-        furnished: str,
     ) -> None:
-        document = export(capsys, database_url, "--app", app_id)
         document["participants"][-1]["preset_id"] = "not a uuid"
-        path = tmp_path / "state.json"
-        path.write_text(json.dumps(document))
+        path = save(tmp_path, document)
         status, _, err = run(capsys, "import", str(path), "--database-url", empty_database_url)
         assert status == 2
         assert "participants[1].preset_id: must be a UUID" in err
@@ -198,17 +211,14 @@ class TestImport:
     def test_refuses_ids_that_exist_here(
         self,
         capsys: pytest.CaptureFixture[str],
-        tmp_path: Path,
-        database_url: str,
+        state_file: Path,
         empty_database_url: str,
         app_id: str,
-        furnished: str,
     ) -> None:
-        path = tmp_path / "state.json"
-        path.write_text(json.dumps(export(capsys, database_url, "--app", app_id)))
-        assert run(capsys, "import", str(path), "--database-url", empty_database_url)[0] == 0
+        imported = ("import", str(state_file), "--database-url", empty_database_url)
+        assert run(capsys, *imported)[0] == 0
         before = counts(empty_database_url)
-        status, _, err = run(capsys, "import", str(path), "--database-url", empty_database_url)
+        status, _, err = run(capsys, *imported)
         assert status == 2
         assert f"apps: the id {app_id} exists here already" in err
         assert counts(empty_database_url) == before
@@ -216,17 +226,14 @@ class TestImport:
     def test_sealed_credentials_need_their_key(
         self,
         capsys: pytest.CaptureFixture[str],
-        tmp_path: Path,
-        database_url: str,
+        state_file: Path,
         empty_database_url: str,
-        app_id: str,
-        furnished: str,
         monkeypatch: pytest.MonkeyPatch,
     ) -> None:
-        path = tmp_path / "state.json"
-        path.write_text(json.dumps(export(capsys, database_url, "--app", app_id)))
         monkeypatch.setenv("MEETD_SECRET_KEY", "another-secret-key-" + "x" * 32)
-        status, _, err = run(capsys, "import", str(path), "--database-url", empty_database_url)
+        status, _, err = run(
+            capsys, "import", str(state_file), "--database-url", empty_database_url
+        )
         assert status == 2
         assert "sealed under another secret key" in err
         assert "another-secret-key" not in err
@@ -236,17 +243,13 @@ class TestImport:
 class TestServeSeed:
     def test_serves_the_file_on_a_new_database(
         self,
-        capsys: pytest.CaptureFixture[str],
-        tmp_path: Path,
-        database_url: str,
+        state_file: Path,
         empty_database_url: str,
         account: Account,
         app_id: str,
         furnished: str,
     ) -> None:
-        path = tmp_path / "state.json"
-        path.write_text(json.dumps(export(capsys, database_url, "--app", app_id)))
-        seeded = ("--database-url", empty_database_url, "--seed", str(path))
+        seeded = ("--database-url", empty_database_url, "--seed", str(state_file))
         with ServeProcess(*seeded) as server:
             headers = {"Authorization": f"Bearer {account.token}"}
             meetings = f"/accounts/{account.id}/realtime/kit/{app_id}/meetings"
@@ -261,17 +264,14 @@ class TestServeSeed:
 
     def test_a_file_without_tokens_gets_one(
         self,
-        capsys: pytest.CaptureFixture[str],
         tmp_path: Path,
-        database_url: str,
+        document: dict[str, Any],
         empty_database_url: str,
         account: Account,
         app_id: str,
     ) -> None:
-        document = export(capsys, database_url, "--app", app_id)
         document["api_tokens"] = []
-        path = tmp_path / "state.json"
-        path.write_text(json.dumps(document))
+        path = save(tmp_path, document)
         with ServeProcess("--database-url", empty_database_url, "--seed", str(path)) as server:
             printed = "".join(server.stdout)
             assert "the file has no API token" in printed

@@ -107,7 +107,7 @@ class TestResetApp:
         assert account.delete(f"/{app_id}/simulate/state").status_code == 200
         assert account.get(f"/{app_id}/meetings").status_code == 200
 
-    def test_needs_an_admin_token_of_the_account(self, account: Account, app_id: str) -> None:
+    def test_needs_an_admin_token_and_a_known_app(self, account: Account, app_id: str) -> None:
         meeting = account.post(f"/{app_id}/meetings", json={})
         assert meeting.status_code == 201
         refused = account.delete(f"/{app_id}/simulate/state", token=account.read_token)

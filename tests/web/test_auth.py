@@ -2,7 +2,6 @@
 
 # A database and an application serve this whole module (tests/module_scope.py): each test
 # works in an app of its own. Its tests take the fixtures imported below by name.
-# ruff: noqa: F811
 
 from __future__ import annotations
 
@@ -10,15 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.module_scope import (  # noqa: F401 (fixtures, found by name)
-    account,
-    app,
-    client,
-    database_url,
-    deployment,
-    server,
-    settings,
-)
+from tests.module_scope import *  # noqa: F403 (the fixtures, found by name)
 from tests.support import Account
 
 

@@ -20,7 +20,7 @@ from meetd.activity.schemas import (
 )
 from meetd.livestreams import service as livestreams
 from meetd.livestreams.schemas import InputChange, InputChanged
-from meetd.web.context import AppCtx, body_schema
+from meetd.web.context import SimulationCtx, body_schema
 from meetd.web.replies import CONFLICT, Envelope, reply
 
 TAG = "meetd extensions"
@@ -36,7 +36,7 @@ livestream_router = APIRouter(prefix="/simulate/livestream", tags=[TAG])
     summary="A participant joins the meeting (a new peer); the session starts if none is LIVE",
     openapi_extra=body_schema(Join),
 )
-async def join(ctx: AppCtx, meeting_id: uuid.UUID) -> Response:
+async def join(ctx: SimulationCtx, meeting_id: uuid.UUID) -> Response:
     data = await ctx.body(Join)
     deployment = ctx.deployment
     joined = await ctx.write(
@@ -56,7 +56,7 @@ async def join(ctx: AppCtx, meeting_id: uuid.UUID) -> Response:
     summary="A peer leaves; the last one's leaving starts the session's keep-alive",
     openapi_extra=body_schema(Leave),
 )
-async def leave(ctx: AppCtx, meeting_id: uuid.UUID) -> Response:
+async def leave(ctx: SimulationCtx, meeting_id: uuid.UUID) -> Response:
     data = await ctx.body(Leave)
     left = await ctx.write(
         service.leave,
@@ -75,7 +75,7 @@ async def leave(ctx: AppCtx, meeting_id: uuid.UUID) -> Response:
     summary="A peer in the LIVE session sends a chat message",
     openapi_extra=body_schema(Chat),
 )
-async def chat(ctx: AppCtx, meeting_id: uuid.UUID) -> Response:
+async def chat(ctx: SimulationCtx, meeting_id: uuid.UUID) -> Response:
     data = await ctx.body(Chat)
     sent = await ctx.write(
         service.chat,
@@ -93,7 +93,7 @@ async def chat(ctx: AppCtx, meeting_id: uuid.UUID) -> Response:
     summary="A peer in the LIVE session says something (the transcript's material)",
     openapi_extra=body_schema(Speak),
 )
-async def speak(ctx: AppCtx, meeting_id: uuid.UUID) -> Response:
+async def speak(ctx: SimulationCtx, meeting_id: uuid.UUID) -> Response:
     data = await ctx.body(Speak)
     said = await ctx.write(
         service.speak,
@@ -107,7 +107,7 @@ async def speak(ctx: AppCtx, meeting_id: uuid.UUID) -> Response:
 
 
 @clock_router.get("", response_model=Envelope[ClockRead], summary="The app's clock")
-async def read_clock(ctx: AppCtx) -> Response:
+async def read_clock(ctx: SimulationCtx) -> Response:
     return reply(await ctx.read(service.read_clock, app_id=ctx.app.id))
 
 
@@ -117,7 +117,7 @@ async def read_clock(ctx: AppCtx) -> Response:
     summary="Move the app's clock forward; the timers it passes run, in order, before the answer",
     openapi_extra=body_schema(Advance),
 )
-async def advance_clock(ctx: AppCtx) -> Response:
+async def advance_clock(ctx: SimulationCtx) -> Response:
     data = await ctx.body(Advance)
     moved = await ctx.write(
         service.advance_clock,
@@ -136,7 +136,7 @@ async def advance_clock(ctx: AppCtx) -> Response:
     openapi_extra=body_schema(InputChange),
     responses=CONFLICT,
 )
-async def change_livestream_input(ctx: AppCtx) -> Response:
+async def change_livestream_input(ctx: SimulationCtx) -> Response:
     data = await ctx.body(InputChange)
     changed = await ctx.write(
         livestreams.change_input, app=ctx.app, data=data, downloads=ctx.deployment.downloads

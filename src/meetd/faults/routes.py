@@ -8,7 +8,7 @@ from fastapi import APIRouter, Response
 
 from meetd.faults import service
 from meetd.faults.schemas import FaultCreate, FaultRead
-from meetd.web.context import AppCtx, InApp, body_schema
+from meetd.web.context import InApp, SimulationCtx, body_schema
 from meetd.web.replies import CONFLICT, Envelope, reply
 
 router = APIRouter(prefix="/simulate/faults", tags=["meetd extensions"])
@@ -27,7 +27,7 @@ def _changed(ctx: InApp) -> None:
     summary="Add a fault rule: the app's requests it matches fail, or wait, as it says",
     openapi_extra=body_schema(FaultCreate),
 )
-async def create_fault(ctx: AppCtx) -> Response:
+async def create_fault(ctx: SimulationCtx) -> Response:
     data = await ctx.body(FaultCreate)
     rule = await ctx.write(service.create_rule, app_id=ctx.app.id, data=data)
     _changed(ctx)
@@ -35,21 +35,21 @@ async def create_fault(ctx: AppCtx) -> Response:
 
 
 @router.get("", response_model=Envelope[list[FaultRead]], summary="The app's fault rules")
-async def list_faults(ctx: AppCtx) -> Response:
+async def list_faults(ctx: SimulationCtx) -> Response:
     return reply(await ctx.read(service.list_rules, app_id=ctx.app.id))
 
 
 @router.delete(
     "", response_model=Envelope[list[FaultRead]], summary="Remove every fault rule of the app"
 )
-async def delete_faults(ctx: AppCtx) -> Response:
+async def delete_faults(ctx: SimulationCtx) -> Response:
     removed = await ctx.write(service.delete_rules, app_id=ctx.app.id)
     _changed(ctx)
     return reply(removed)
 
 
 @router.delete("/{rule_id}", response_model=Envelope[FaultRead], summary="Remove a fault rule")
-async def delete_fault(ctx: AppCtx, rule_id: uuid.UUID) -> Response:
+async def delete_fault(ctx: SimulationCtx, rule_id: uuid.UUID) -> Response:
     removed = await ctx.write(service.delete_rule, app_id=ctx.app.id, rule_id=rule_id)
     _changed(ctx)
     return reply(removed)

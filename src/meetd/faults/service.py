@@ -74,7 +74,7 @@ def view(row: Record) -> dict[str, Any]:
 def create_rule(connection: Connection, *, app_id: uuid.UUID, data: FaultCreate) -> dict[str, Any]:
     if data.status is None and data.latency_ms == 0:
         raise Invalid("status", "is required unless latency_ms is more than 0")
-    if len(store.list_rules(connection, app_id)) >= MAX_RULES:
+    if store.count_rules(connection, app_id) >= MAX_RULES:
         raise Conflict(f"An app has at most {MAX_RULES} fault rules: delete some first")
     row = {
         **data.model_dump(),
@@ -120,17 +120,15 @@ def rules_of(connection: Connection, *, app_id: uuid.UUID) -> tuple[FaultRule, .
     )
 
 
-def draw(connection: Connection, *, app_id: uuid.UUID, rule_id: uuid.UUID) -> bool:
+def draw(connection: Connection, *, rule_id: uuid.UUID) -> bool:
     """Whether the rule faults this request it matches: counted, then drawn at its rate."""
-    matched = store.count_match(connection, rule_id)
-    if matched is None:
+    match = store.count_match(connection, rule_id)
+    if match is None:
         return False
-    row = store.get_rule(connection, app_id=app_id, rule_id=rule_id)
-    assert row is not None  # locked by the count
-    seed = row["seed"]
+    matched, rate, seed = match
     # A seeded rule's n-th match draws the same number on every run and in every process.
     chance = random.Random(f"{seed}:{matched}") if seed is not None else random  # noqa: S311
-    if chance.random() >= row["rate"]:
+    if chance.random() >= rate:
         return False
     store.count_fault(connection, rule_id)
     return True

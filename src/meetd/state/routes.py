@@ -6,7 +6,7 @@ from fastapi import APIRouter, Response
 
 from meetd.state import service
 from meetd.state.schemas import Emptied
-from meetd.web.context import AppCtx
+from meetd.web.context import SimulationCtx
 from meetd.web.replies import Envelope, reply
 
 router = APIRouter(prefix="/simulate/state", tags=["meetd extensions"])
@@ -19,7 +19,7 @@ router = APIRouter(prefix="/simulate/state", tags=["meetd extensions"])
     "webhooks and their deliveries, fault rules) but for its presets; its clock goes back "
     "to the real time",
 )
-async def reset_app(ctx: AppCtx) -> Response:
+async def reset_app(ctx: SimulationCtx) -> Response:
     emptied = await ctx.write(service.reset_app, app_id=ctx.app.id)
     ctx.deployment.fault_rules.forget(ctx.app.id)
     return reply(emptied)

@@ -21,45 +21,27 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
-    ColumnElement,
     Double,
     Integer,
     LargeBinary,
     String,
     Table,
     Uuid,
-    bindparam,
-    select,
 )
 from sqlalchemy.engine import Connection
-from sqlalchemy.sql.elements import BindParameter
 
+from meetd.accounts import store as accounts
+from meetd.apps import store as apps
 from meetd.clock import clock
 from meetd.db import tables as t
 from meetd.db.engine import lock_deployment
 from meetd.errors import Conflict, Invalid
 from meetd.schemas import iso_millis
 from meetd.state import store
+from meetd.state.store import FILE_TABLES
 
 FORMAT = "meetd-state"
 VERSION = 1
-_APP: BindParameter[uuid.UUID] = bindparam("app_id")
-_ACCOUNT: BindParameter[str] = bindparam("account_id")
-# The tables of a state file, in the order they are written: each after what it refers to.
-# With --app, each row of that app (and of its account).
-TABLES: tuple[tuple[Table, ColumnElement[bool]], ...] = (
-    (t.accounts, t.accounts.c.id == _ACCOUNT),
-    (t.api_tokens, t.api_tokens.c.account_id == _ACCOUNT),
-    (t.apps, t.apps.c.id == _APP),
-    (t.presets, t.presets.c.app_id == _APP),
-    (t.meetings, t.meetings.c.app_id == _APP),
-    (
-        t.participants,
-        t.participants.c.meeting_id.in_(select(t.meetings.c.id).where(t.meetings.c.app_id == _APP)),
-    ),
-    (t.webhooks, t.webhooks.c.app_id == _APP),
-)
-_ACCOUNT_OF_APP = select(t.apps.c.account_id).where(t.apps.c.id == _APP)
 
 
 def reset_app(connection: Connection, *, app_id: uuid.UUID) -> dict[str, Any]:
@@ -74,18 +56,18 @@ def reset_app(connection: Connection, *, app_id: uuid.UUID) -> dict[str, Any]:
 def export_state(
     connection: Connection, *, app_id: uuid.UUID | None, fingerprint: str
 ) -> dict[str, Any]:
-    params: dict[str, Any] = {}
+    account_id = None
     if app_id is not None:
-        account_id = connection.scalar(_ACCOUNT_OF_APP, {"app_id": app_id})
-        if account_id is None:
+        app = apps.get_app(connection, app_id)
+        if app is None:
             raise Invalid("app", f"no app has the id {app_id}")
-        params = {"app_id": app_id, "account_id": account_id}
+        account_id = app.account_id
     rows = {
         table.name: [
             {column.name: _encode(column, row[i]) for i, column in enumerate(table.columns)}
-            for row in store.select_rows(connection, table, condition if params else None, params)
+            for row in store.file_rows(connection, table, app_id=app_id, account_id=account_id)
         ]
-        for table, condition in TABLES
+        for table in FILE_TABLES
     }
     return {
         "format": FORMAT,
@@ -118,7 +100,7 @@ def import_state(
     """Writes the file's rows, or refuses it whole. Accounts it names that exist here are
     the same accounts; any other id that exists here already is a collision."""
     lock_deployment(connection)
-    if into_empty and store.count_rows(connection, t.accounts):
+    if into_empty and accounts.any_account(connection):
         raise Conflict(
             "a state file is seeded only into an empty database, and this one has accounts"
         )
@@ -132,7 +114,7 @@ def import_state(
         )
     _drop_known(connection, tables)
     _check_collisions(connection, tables)
-    for table, _ in TABLES:
+    for table in FILE_TABLES:
         store.insert_rows(connection, table, tables[table.name])
     return {name: len(rows) for name, rows in tables.items()}
 
@@ -150,7 +132,7 @@ def _read(document: Any) -> dict[str, list[dict[str, Any]]]:
             f"{VERSION}",
         )
     tables = {}
-    for table, _ in TABLES:
+    for table in FILE_TABLES:
         rows = document.get(table.name, [])
         if not isinstance(rows, list):
             raise Invalid(table.name, "must be a list of rows")
@@ -222,14 +204,7 @@ def _drop_known(connection: Connection, tables: dict[str, list[dict[str, Any]]])
     known = store.existing_keys(connection, t.accounts, "id", [row["id"] for row in accounts])
     tables["accounts"] = [row for row in accounts if row["id"] not in known]
     tokens = tables["api_tokens"]
-    hashes = [row["token_hash"] for row in tokens]
-    owners = dict(
-        connection.execute(
-            select(t.api_tokens.c.token_hash, t.api_tokens.c.account_id).where(
-                t.api_tokens.c.token_hash.in_(hashes)
-            )
-        ).all()
-    )
+    owners = store.token_owners(connection, [row["token_hash"] for row in tokens])
     for row in tokens:
         owner = owners.get(row["token_hash"])
         if owner is not None and owner != row["account_id"]:
@@ -238,7 +213,7 @@ def _drop_known(connection: Connection, tables: dict[str, list[dict[str, Any]]])
 
 
 def _check_collisions(connection: Connection, tables: dict[str, list[dict[str, Any]]]) -> None:
-    for table, _ in TABLES:
+    for table in FILE_TABLES:
         rows = tables[table.name]
         ids = [row["id"] for row in rows]
         if len(set(ids)) < len(ids):

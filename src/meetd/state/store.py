@@ -7,13 +7,14 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, bindparam, delete, func, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, delete, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import BindParameter
 
 from meetd.db import tables as t
 
 _APP: BindParameter[uuid.UUID] = bindparam("app_id")
+_ACCOUNT: BindParameter[str] = bindparam("account_id")
 _sessions = select(t.sessions.c.id).where(t.sessions.c.app_id == _APP)
 _meetings = select(t.meetings.c.id).where(t.meetings.c.app_id == _APP)
 _recordings = select(t.recordings.c.id).where(t.recordings.c.app_id == _APP)
@@ -63,16 +64,37 @@ def empty_app(connection: Connection, app_id: uuid.UUID) -> dict[str, int]:
     return removed
 
 
-def select_rows(
-    connection: Connection,
-    table: Table,
-    condition: ColumnElement[bool] | None,
-    params: dict[str, Any],
+# The tables of a state file, in the order they are written, each after what it refers to;
+# and, for one app, which of their rows are the app's (or its account's).
+FILE_TABLES: tuple[Table, ...] = (
+    t.accounts,
+    t.api_tokens,
+    t.apps,
+    t.presets,
+    t.meetings,
+    t.participants,
+    t.webhooks,
+)
+_OF_APP: dict[str, ColumnElement[bool]] = {
+    "accounts": t.accounts.c.id == _ACCOUNT,
+    "api_tokens": t.api_tokens.c.account_id == _ACCOUNT,
+    "apps": t.apps.c.id == _APP,
+    "presets": t.presets.c.app_id == _APP,
+    "meetings": t.meetings.c.app_id == _APP,
+    "participants": t.participants.c.meeting_id.in_(_meetings),
+    "webhooks": t.webhooks.c.app_id == _APP,
+}
+_OWNERS = select(t.api_tokens.c.token_hash, t.api_tokens.c.account_id)
+
+
+def file_rows(
+    connection: Connection, table: Table, *, app_id: uuid.UUID | None, account_id: str | None
 ) -> Sequence[Any]:
-    statement = select(table)
-    if condition is not None:
-        statement = statement.where(condition)
-    return connection.execute(statement.order_by(*table.primary_key.columns), params).all()
+    """A table's rows, in key order: all, or those of one app and its account."""
+    statement = select(table).order_by(*table.primary_key.columns)
+    if app_id is not None:
+        statement = statement.where(_OF_APP[table.name])
+    return connection.execute(statement, {"app_id": app_id, "account_id": account_id}).all()
 
 
 def existing_keys(connection: Connection, table: Table, column: str, keys: list[Any]) -> set[Any]:
@@ -83,10 +105,12 @@ def existing_keys(connection: Connection, table: Table, column: str, keys: list[
     return found
 
 
+def token_owners(connection: Connection, token_hashes: list[str]) -> dict[str, str]:
+    """The account of each of these API token hashes that exists here."""
+    statement = _OWNERS.where(t.api_tokens.c.token_hash.in_(token_hashes))
+    return {row.token_hash: row.account_id for row in connection.execute(statement)}
+
+
 def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     if rows:
         connection.execute(table.insert(), rows)
-
-
-def count_rows(connection: Connection, table: Table) -> int:
-    return connection.scalar(select(func.count()).select_from(table)) or 0

@@ -167,8 +167,7 @@ async def _app(deployment: Deployment, caller: Principal, app_id: str | None) ->
 
 async def _apply_faults(request: Request, deployment: Deployment, app: AppRow) -> None:
     """The app's fault rules (docs/testing.md), before the operation runs: a faulted request
-    changes nothing. meetd's own simulate routes are never faulted, so that a rule cannot
-    lock out its own removal, nor stop the activity that drives a test."""
+    changes nothing."""
     rules = deployment.fault_rules.get(app.id)
     if rules is None:
         rules = await deployment.database.read(faults.rules_of, app_id=app.id)
@@ -176,12 +175,10 @@ async def _apply_faults(request: Request, deployment: Deployment, app: AppRow) -
     if not rules:
         return
     path = request.scope["path"].removeprefix(request.scope.get("root_path", ""))
-    if "/simulate/" in path:
-        return
     for rule in rules:
         if not rule.matches(request.method, path):
             continue
-        if await deployment.database.write(faults.draw, app_id=app.id, rule_id=rule.id):
+        if await deployment.database.write(faults.draw, rule_id=rule.id):
             await asyncio.sleep(rule.latency_ms / 1000)
             error = rule.error()
             if error is not None:
@@ -191,10 +188,17 @@ async def _apply_faults(request: Request, deployment: Deployment, app: AppRow) -
 
 async def app_context(request: Request, account_id: str) -> InApp:
     """Operations in an app: `{app_id}` in the path, or the legacy paths' default app."""
+    context = await simulation_context(request, account_id)
+    await _apply_faults(request, context.deployment, context.app)
+    return context
+
+
+async def simulation_context(request: Request, account_id: str) -> InApp:
+    """meetd's own `simulate/` operations in an app: as app_context, but never faulted, so
+    that a rule cannot lock out its own removal, nor stop the activity that drives a test."""
     deployment: Deployment = request.app.state.deployment
     caller = await _caller(request, deployment, account_id, reads_only=False)
     app = await _app(deployment, caller, request.path_params.get("app_id"))
-    await _apply_faults(request, deployment, app)
     return InApp(request, deployment, caller, app)
 
 
@@ -213,6 +217,7 @@ async def account_context(request: Request, account_id: str) -> Ctx:
 
 
 AppCtx = Annotated[InApp, Depends(app_context)]
+SimulationCtx = Annotated[InApp, Depends(simulation_context)]
 TokenCheckCtx = Annotated[InApp, Depends(token_check_context)]
 AccountCtx = Annotated[Ctx, Depends(account_context)]
 
